@@ -1,0 +1,25 @@
+"""Checks are plain functions ``check(workspace, grades) -> list[Problem]``, run from a list.
+
+Like hledger's named checks, a team can run one family by name
+(``followup check --only duplicates``). Parsing problems (YAML, record and rule
+validation) are always reported: nothing else can be trusted without them.
+"""
+
+from __future__ import annotations
+
+from .duplicates import check_duplicates
+from .freshness import check_freshness
+
+CHECKS = {
+    "duplicates": check_duplicates,
+    "freshness": check_freshness,
+}
+
+
+def run_checks(workspace, grades, only: list[str] | None = None):
+    problems = []
+    for name, check in CHECKS.items():
+        if only and name not in only:
+            continue
+        problems += check(workspace, grades)
+    return problems

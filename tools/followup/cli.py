@@ -1,0 +1,130 @@
+"""The ``followup`` command line: a thin edge over the pure core.
+
+Exit codes (documented in README): 0 clean, 1 problems found, 2 the tool could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .grading import grade_all
+from .i18n import language
+from .workspace import NotARepository, Workspace, find_root, load_workspace
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL = 0, 1, 2
+COMMANDS = {}
+
+
+def command(name: str, help_text: str, arguments=None):
+    """Register a sub-command. ``arguments(parser)`` adds its own options.
+
+    Every module in ``followup/commands/`` is imported by :func:`build_parser`, so a
+    feature adds a command by adding a module there; cli.py never changes.
+    """
+
+    def register(fn):
+        COMMANDS[name] = (fn, help_text, arguments)
+        return fn
+
+    return register
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+class Run:
+    """What every command needs: the repository, language, as-of date and output."""
+
+    def __init__(self, args):
+        self.args = args
+        self.root = find_root(Path(args.root) if args.root else None)
+        self.lang = language(args.lang)
+        self._as_of = args.as_of
+        self.out = sys.stdout
+
+    def as_of(self, ws: Workspace | None = None) -> dt.date:
+        if self._as_of:
+            return self._as_of
+        if ws and ws.rules:
+            return ws.rules.calendar.today()
+        return dt.date.today()
+
+    def load(self) -> Workspace:
+        ws = load_workspace(self.root, as_of=self._as_of or _today_for(self.root))
+        return ws
+
+    def print(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+
+def _today_for(root: Path) -> dt.date:
+    from .workspace import load_rules
+
+    rules, _ = load_rules(root)
+    return rules.calendar.today() if rules else dt.date.today()
+
+
+def graded(ws: Workspace):
+    if ws.rules is None:
+        return {}
+    return grade_all(ws.customers, ws.rules.playbook, ws.rules.calendar)
+
+
+def _import_commands() -> None:
+    import importlib
+    import pkgutil
+
+    from . import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{commands.__name__}.{info.name}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _import_commands()
+    parser = argparse.ArgumentParser(prog="followup", description="customer follow-up in Git")
+    parser.add_argument("--version", action="version", version=__version__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", help="repository folder (default: search upwards from here)")
+    common.add_argument("--lang", choices=("zh", "en"), help="language (default zh, or FOLLOWUP_LANG)")
+    common.add_argument("--as-of", type=parse_date, help="judge as of this date (default today)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (fn, help_text, arguments) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, parents=[common])
+        p.set_defaults(handler=fn)
+        if arguments:
+            arguments(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        run = Run(args)
+        return args.handler(run)
+    except NotARepository as exc:
+        print(f"followup: 这里不是 followup 仓库(找不到 rules/ 和 customers/):{exc}\n"
+              f"followup: not a followup repository (no rules/ and customers/ above {exc})",
+              file=sys.stderr)
+        return EXIT_TOOL
+    except KeyboardInterrupt:
+        return EXIT_TOOL
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        if os.environ.get("FOLLOWUP_DEBUG"):
+            traceback.print_exc()
+        print(f"followup: internal error: {type(exc).__name__}: {exc}\n"
+              "followup: please report it; set FOLLOWUP_DEBUG=1 to see the details", file=sys.stderr)
+        return EXIT_TOOL

@@ -1,0 +1,151 @@
+"""Core commands: check, grade, explain, list, samples."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import sys
+
+from ..checks import CHECKS, run_checks
+from ..cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, parse_date
+from ..explain import explain_lines
+from ..report import FORMATS, render
+from ..workspace import locate
+from ..writer import WriteRefused, plan_computed, write_atomic
+
+
+def _check_args(p):
+    p.add_argument("--format", choices=FORMATS, default="human")
+    p.add_argument("--only", help=f"comma-separated check families: {', '.join(CHECKS)}")
+
+
+@command("check", "validate rules and customers; verify stored tier/due are fresh", _check_args)
+def cmd_check(run: Run) -> int:
+    ws = run.load()
+    grades = graded(ws)
+    only = run.args.only.split(",") if run.args.only else None
+    unknown = [name for name in (only or []) if name not in CHECKS]
+    if unknown:
+        print(f"unknown check: {', '.join(unknown)} (known: {', '.join(CHECKS)})", file=sys.stderr)
+        return EXIT_TOOL
+    problems = locate(ws.problems + run_checks(ws, grades, only), ws.sources)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    files = len(ws.documents)
+    if run.lang == "zh":
+        summary = f"检查了 {files} 个客户文件:{errors} 个错误,{warnings} 个警告。"
+    else:
+        summary = f"checked {files} customer files: {errors} errors, {warnings} warnings."
+    run.print(render(problems, run.args.format, run.lang, run.out, summary))
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def _grade_args(p):
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--diff", action="store_true", help="show what would change")
+    mode.add_argument("--write", action="store_true", help="write tier and due")
+    p.add_argument("--check-only", action="store_true", help="exit 1 if any file would change")
+
+
+@command("grade", "recompute tiers and due dates; --diff shows, --write writes", _grade_args)
+def cmd_grade(run: Run) -> int:
+    ws = run.load()
+    if ws.rules is None:
+        run.print(render(locate(ws.problems, ws.sources), "human", run.lang, run.out))
+        return EXIT_PROBLEMS
+    grades = graded(ws)
+    broken = ws.erroneous_files()
+    changed = unchanged = refused = 0
+    for path, grade in sorted(grades.items()):
+        doc = ws.documents.get(path)
+        if doc is None or path in broken:
+            continue
+        values = {"tier": grade.tier, "due": grade.due}
+        try:
+            edit = plan_computed(doc, values)
+        except WriteRefused as exc:
+            refused += 1
+            print(f"{path}: refused: {exc.reason}", file=sys.stderr)
+            continue
+        if not edit.changed:
+            unchanged += 1
+            continue
+        changed += 1
+        if run.args.diff:
+            run.out.writelines(difflib.unified_diff(
+                edit.old.decode("utf-8-sig").splitlines(keepends=True),
+                edit.new.decode("utf-8-sig").splitlines(keepends=True), f"a/{path}", f"b/{path}"))
+        if run.args.write:
+            try:
+                write_atomic(ws.root / path, edit.old, edit.new)
+            except WriteRefused as exc:
+                refused += 1
+                print(f"{path}: refused: {exc.reason}", file=sys.stderr)
+        elif not run.args.diff:
+            run.print(f"{path}: {grade.customer.stored_tier or '-'} → {grade.tier}, "
+                      f"{grade.customer.stored_due or '-'} → {grade.due}")
+    skipped = len([p for p in grades if p in broken])
+    verb = ("已重新评级" if run.args.write else "需要重新评级") if run.lang == "zh" else (
+        "re-graded" if run.args.write else "would be re-graded")
+    if run.lang == "zh":
+        run.print(f"{changed} 个文件{verb},{unchanged} 个不变,{skipped} 个因错误跳过,"
+                  f"{refused} 个拒绝写入。", )
+    else:
+        run.print(f"{changed} files {verb}, {unchanged} left unchanged, {skipped} skipped "
+                  f"(errors), {refused} refused.")
+    if refused:
+        return EXIT_PROBLEMS
+    if changed and not run.args.write and run.args.check_only:
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+@command("explain", "print a customer's grade and the reasons for it",
+         lambda p: p.add_argument("id"))
+def cmd_explain(run: Run) -> int:
+    ws = run.load()
+    grades = graded(ws)
+    matches = [g for g in grades.values() if g.customer.id == run.args.id]
+    if not matches:
+        print(("找不到客户 " if run.lang == "zh" else "no customer ") + run.args.id, file=sys.stderr)
+        return EXIT_PROBLEMS
+    for grade in matches:
+        run.print("\n".join(explain_lines(grade, ws.rules.playbook, run.lang)))
+    return EXIT_OK
+
+
+@command("list", "customers per tier with their due dates")
+def cmd_list(run: Run) -> int:
+    ws = run.load()
+    grades = graded(ws)
+    if ws.rules is None:
+        run.print(render(locate(ws.problems, ws.sources), "human", run.lang, run.out))
+        return EXIT_PROBLEMS
+    driving = ws.rules.playbook.driving
+    as_of = run.as_of(ws)
+    zh = run.lang == "zh"
+    for tier in driving.tiers:
+        members = sorted((g for g in grades.values() if g.tier == tier.id),
+                         key=lambda g: (g.due or dt.date.max, g.customer.id))
+        run.print(f"\n## {tier.id} {tier.label}({len(members)})" if zh
+                  else f"\n## {tier.id} {tier.label} ({len(members)})")
+        for g in members:
+            late = (as_of - g.due).days if g.due and g.due < as_of else 0
+            flag = (f"  逾期 {late} 天" if zh else f"  {late} days overdue") if late else ""
+            owner = ws.rules.team.name_of(g.customer.owner)
+            run.print(f"  {g.due}  {g.customer.name}({g.customer.id},{owner}){flag}")
+    return EXIT_OK
+
+
+@command("samples", "write the sample customers, dated relative to an anchor day",
+         lambda p: p.add_argument("--anchor", type=parse_date,
+                                  help="the day the samples treat as today"))
+def cmd_samples(run: Run) -> int:
+    from .samples import write_samples
+
+    anchor = run.args.anchor or run.as_of()
+    count = write_samples(run.root, anchor)
+    run.print(f"wrote {count} sample customers anchored at {anchor}")
+    return EXIT_OK
+
+

@@ -1,0 +1,153 @@
+"""Grading: tiers, due dates and their reasons — a pure function of the records and rules.
+
+Nothing here reads the clock. ``due`` is the date of the last real contact plus
+the current tier's cadence, unless a follow-up set the next contact date by hand
+(seed 003 "更改下次拨打时间"), which wins. A new customer with no contact yet is
+due on its registration day (seed 004 "必须当日回访"). A paused customer is not
+due before its pause ends.
+
+Example: A needs a contact every day; the last call was Friday 2026-11-20, so
+``due`` is the next work day, Monday 2026-11-23 (with ``roll_to_workday``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .records import Customer
+from .rules.conditions import Context, Eval
+from .rules.methods import Cadence, Outcome, Rank
+from .rules.playbook import Playbook
+from .workdays import Calendar
+
+
+@dataclass
+class Schedule:
+    last_contact: dt.date | None
+    reference: dt.date | None  # last contact, or registration when never contacted
+    cadence_due: dt.date | None
+    manual_next: dt.date | None
+    due: dt.date | None
+    postponed_days: int = 0  # how far a hand-set date lies beyond the cadence
+
+
+@dataclass
+class Grade:
+    customer: Customer
+    tier: str
+    schedule: Schedule
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+
+    @property
+    def due(self) -> dt.date | None:
+        return self.schedule.due
+
+    @property
+    def driving(self) -> Outcome:
+        return next(iter(self.outcomes.values()))
+
+
+def last_contact(customer: Customer, playbook: Playbook) -> dt.date | None:
+    days = [e.date for e in customer.log if playbook.is_contact(e.channel)]
+    return max(days) if days else None
+
+
+def manual_next(customer: Customer, playbook: Playbook) -> dt.date | None:
+    """The hand-set next contact date still in force: the latest ``next:`` not yet
+    superseded by a later real contact that set none."""
+    current = None
+    for entry in sorted(customer.log, key=lambda e: (e.date, e.index)):
+        if playbook.is_contact(entry.channel) or entry.next is not None:
+            current = entry.next
+    return current
+
+
+def apply_cadence(start: dt.date, cadence: Cadence | None, calendar: Calendar) -> dt.date | None:
+    if cadence is None:
+        return None
+    if cadence.workdays:
+        return calendar.add_workdays(start, cadence.workdays)
+    due = start + dt.timedelta(days=cadence.days)
+    return calendar.next_workday(due) if calendar.roll_to_workday else due
+
+
+def schedule(customer: Customer, cadence: Cadence | None, playbook: Playbook,
+             calendar: Calendar) -> Schedule:
+    contact = last_contact(customer, playbook)
+    reference = contact or customer.registered
+    if contact is None:
+        cadence_due = customer.registered
+    else:
+        cadence_due = apply_cadence(contact, cadence, calendar)
+    manual = manual_next(customer, playbook)
+    due = manual or cadence_due
+    postponed = (manual - cadence_due).days if manual and cadence_due and manual > cadence_due else 0
+    if customer.paused_until and (due is None or customer.paused_until > due):
+        due = customer.paused_until
+    return Schedule(contact, reference, cadence_due, manual, due, postponed)
+
+
+def context(customer: Customer, playbook: Playbook, reference: dt.date | None) -> Context:
+    facts = dict(customer.facts)
+    facts.setdefault("stage", customer.stage)
+    facts.setdefault("source", customer.source or None)
+    facts.setdefault("owner", customer.owner or None)
+    log = [{"date": e.date, "channel": e.channel, "outcome": e.outcome, "by": e.by}
+           for e in customer.log]
+    types = {name: f.type for name, f in playbook.facts.items()}
+    return Context(facts, log, reference, types)
+
+
+def grade_all(customers: list[Customer], playbook: Playbook, calendar: Calendar) -> dict[str, Grade]:
+    """Grade every customer, keyed by file path. Rank classifications see the whole population."""
+    contexts = {}
+    outcomes: dict[str, dict[str, Outcome]] = {}
+    for c in customers:
+        ref = last_contact(c, playbook) or c.registered
+        contexts[c.path] = context(c, playbook, ref)
+        outcomes[c.path] = {}
+    for cls in _ordered(playbook):
+        method = cls.method
+        if isinstance(method, Rank):
+            values = {cid: ctx.facts.get(method.fact) for cid, ctx in contexts.items()}
+            for cid, outcome in rank_outcomes(cls.id, method, values).items():
+                outcomes[cid][cls.id] = outcome
+        else:
+            for cid, ctx in contexts.items():
+                outcomes[cid][cls.id] = method.grade(cls.id, ctx)
+    driving = playbook.driving
+    grades = {}
+    for c in customers:
+        outcome = outcomes[c.path][driving.id]
+        tier = driving.tier(outcome.tier)
+        grades[c.path] = Grade(c, outcome.tier, schedule(c, tier.cadence, playbook, calendar),
+                             outcomes[c.path])
+    return grades
+
+
+def _ordered(playbook: Playbook):
+    """The driving classification first, so ``Grade.driving`` is the first outcome."""
+    driving = playbook.driving
+    return [driving, *[c for c in playbook.classifications.values() if c is not driving]]
+
+
+def rank_outcomes(cls_id: str, method: Rank, values: dict) -> dict[str, Outcome]:
+    ranking = method.rank(values)
+    lowest = method.thresholds(ranking)
+    ids = method.tier_ids()
+    result = {}
+    for cid, (tier, info) in ranking.items():
+        index = ids.index(tier)
+        value = info.get("value")
+        share = info.get("share_before")
+        ev = Eval(True, "rank", method.fact, {"basis": method.basis,
+                                               "up_to": method.tiers[index].up_to},
+                  value, {"share_before": share})
+        outcome = Outcome(cls_id, tier, [ev], method.above(index), detail=dict(info))
+        if index > 0:
+            needed = lowest.get(ids[index - 1])
+            if needed is not None:
+                outcome.why_not = [Eval(False, "compare", method.fact, {"min": needed}, value)]
+        result[cid] = outcome
+    return result

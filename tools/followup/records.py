@@ -1,0 +1,344 @@
+"""Customer records: the file contract of ``customers/<id>.md``.
+
+Front matter holds facts, the body holds free notes::
+
+    ---
+    id: zhang-wei                 # equals the file name
+    name: 张伟
+    owner: li-ming                # a salesperson in rules/team.yaml
+    registered: 2026-11-02        # first registration decides attribution
+    source: 展会
+    contacts:
+      - {name: 张伟, role: 采购经理, phone: "138 1234 5678", decision_maker: true}
+    stage: "4"
+    need: clear                   # facts named by the active playbook
+    expected_close: 2026-12-01
+    log:                          # append-only, oldest first
+      - {date: 2026-11-02, channel: 到访, by: li-ming, note: 首次到访}
+      - {date: 2026-11-10, channel: 电话, by: li-ming, note: 节后再联系, next: 2026-11-20}
+    tier: A                       # computed by `followup grade --write`
+    due: 2026-11-20               # computed
+    ---
+    自由笔记……
+
+:func:`parse_customer` turns front matter data into a :class:`Customer` and a list
+of problems (with key paths; the reporting edge turns them into line:col).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from .problems import Problem, problem
+from .rules.playbook import Playbook, normalise_fact_value, suggest
+from .rules.team import Team
+
+ID_PATTERN = re.compile(r"^[\w][\w.-]{0,99}$")
+CORE_KEYS = ("id", "name", "owner", "co_owners", "registered", "source", "contacts", "stage",
+             "log", "tier", "due", "paused", "archived", "referred_by", "locked", "owner_history",
+             "deal_value")
+COMPUTED_KEYS = ("tier", "due")
+REQUIRED_KEYS = ("id", "name", "owner", "registered")
+LOG_KEYS = ("date", "channel", "by", "note", "outcome", "set", "next", "tier")
+CONTACT_KEYS = ("name", "role", "phone", "email", "wechat", "decision_maker", "note")
+
+
+@dataclass
+class LogEntry:
+    index: int
+    date: dt.date
+    channel: str = ""
+    by: str = ""
+    note: str = ""
+    outcome: str = ""
+    set: dict = field(default_factory=dict)
+    next: dt.date | None = None
+
+
+@dataclass
+class Customer:
+    id: str
+    path: str
+    name: str = ""
+    owner: str = ""
+    co_owners: list = field(default_factory=list)
+    registered: dt.date | None = None
+    source: str = ""
+    contacts: list = field(default_factory=list)
+    stage: str | None = None
+    facts: dict = field(default_factory=dict)
+    log: list = field(default_factory=list)
+    stored_tier: str | None = None
+    stored_due: dt.date | None = None
+    paused_until: dt.date | None = None
+    pause_reason: str = ""
+    archived: dict | None = None
+    referred_by: str = ""
+    locked: bool = False
+    body: str = ""
+    deal_value: float | None = None  # the opportunity's value, for the forecast (seed 001)
+
+    @property
+    def owners(self) -> list[str]:
+        return [self.owner, *[o for o in self.co_owners if o != self.owner]]
+
+
+def id_from_path(path: str) -> str:
+    return PurePosixPath(path).stem
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+class _Parser:
+    def __init__(self, data: dict, path: str, playbook: Playbook, team: Team,
+                 as_of: dt.date | None):
+        self.data = data
+        self.path = path
+        self.playbook = playbook
+        self.team = team
+        self.as_of = as_of
+        self.problems: list[Problem] = []
+
+    def fail(self, code: str, path: tuple, warning: bool = False, **params) -> None:
+        self.problems.append(problem(code, self.path, path=path, warning=warning, **params))
+
+    def text(self, key: str, required: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.fail("FU101", (), key=key)
+            return ""
+        if isinstance(value, (dict, list)):
+            self.fail("FU102", (key,), key=key, expected="text")
+            return ""
+        return value if isinstance(value, str) else str(value)
+
+    def date(self, value, path: tuple, key: str) -> dt.date | None:
+        if value is None:
+            return None
+        if not _is_date(value):
+            self.fail("FU108", path, key=key, value=str(value))
+            return None
+        return value
+
+    def parse(self) -> Customer:
+        d = self.data
+        for key in REQUIRED_KEYS:
+            if d.get(key) in (None, ""):
+                self.fail("FU101", (), key=key)
+        cid = self.text("id")
+        expected_id = id_from_path(self.path)
+        if cid and not ID_PATTERN.match(cid):
+            self.fail("FU104", ("id",), id=cid)
+        elif cid and cid != expected_id:
+            self.fail("FU103", ("id",), id=cid, expected=expected_id)
+        customer = Customer(id=cid or expected_id, path=self.path)
+        customer.name = self.text("name")
+        customer.owner = self.owner(d.get("owner"), ("owner",))
+        customer.co_owners = self.co_owners()
+        customer.registered = self.date(d.get("registered"), ("registered",), "registered")
+        customer.source = self.text("source")
+        customer.referred_by = self.text("referred_by")
+        customer.locked = bool(d.get("locked", False))
+        value = d.get("deal_value", d.get("value"))
+        if value is not None:
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+                customer.deal_value = value
+            else:
+                self.fail("FU102", ("deal_value",), key="deal_value", expected="a number ≥ 0")
+        customer.contacts = self.contacts()
+        customer.stage = self.stage()
+        customer.facts = self.facts()
+        customer.log = self.log(customer.registered)
+        customer.stored_tier = self.text("tier") or None
+        customer.stored_due = self.date(d.get("due"), ("due",), "due")
+        self.pause(customer)
+        archived = d.get("archived")
+        if archived not in (None, False):
+            if not isinstance(archived, dict) or not _is_date(archived.get("date")):
+                self.fail("FU111", ("archived",), key="archived")
+            else:
+                customer.archived = archived
+        self.unknown_keys()
+        return customer
+
+    def owner(self, value, path: tuple) -> str:
+        if value in (None, ""):
+            return ""
+        if not isinstance(value, str):
+            self.fail("FU102", path, key=path[0], expected="text")
+            return ""
+        if value not in self.team.people:
+            self.fail("FU105", path, owner=value, suggestion=suggest(value, self.team.people))
+        return value
+
+    def co_owners(self) -> list[str]:
+        value = self.data.get("co_owners")
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail("FU102", ("co_owners",), key="co_owners", expected="list")
+            return []
+        return [self.owner(v, ("co_owners", i)) for i, v in enumerate(value)]
+
+    def contacts(self) -> list[dict]:
+        value = self.data.get("contacts")
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail("FU102", ("contacts",), key="contacts", expected="list")
+            return []
+        result = []
+        for i, c in enumerate(value):
+            if not isinstance(c, dict):
+                self.fail("FU109", ("contacts", i), reason="mapping")
+                continue
+            for key in c:
+                if key not in CONTACT_KEYS:
+                    self.fail("FU107", ("contacts", i, key), warning=True, key=str(key),
+                              suggestion=suggest(key, CONTACT_KEYS))
+            for key in ("phone", "email", "wechat", "name", "role"):
+                if key in c and c[key] is not None and not isinstance(c[key], str):
+                    # phone numbers written unquoted read as integers: accept, but as text
+                    if key == "phone" and isinstance(c[key], int) and not isinstance(c[key], bool):
+                        c = {**c, "phone": str(c[key])}
+                    else:
+                        self.fail("FU109", ("contacts", i, key), reason="text")
+            email = c.get("email")
+            if isinstance(email, str) and email and "@" not in email:
+                self.fail("FU109", ("contacts", i, "email"), reason="email")
+            result.append(c)
+        return result
+
+    def stage(self) -> str | None:
+        value = self.data.get("stage")
+        if value is None:
+            return None
+        if isinstance(value, (dict, list, bool)):
+            self.fail("FU110", ("stage",), value=str(value), allowed="")
+            return None
+        stage = str(value)
+        stages = self.playbook.stages
+        if stages and not any(s.id == stage or s.label == stage for s in stages):
+            self.fail("FU110", ("stage",), value=stage, allowed=", ".join(s.id for s in stages))
+        match = next((s for s in stages if s.label == stage), None)
+        return match.id if match else stage
+
+    def facts(self) -> dict:
+        facts = {}
+        for name, fact in self.playbook.facts.items():
+            if name in ("stage", "source", "owner"):
+                continue
+            if name not in self.data:
+                continue
+            value, ok = normalise_fact_value(fact, self.data[name])
+            if not ok:
+                self.fail("FU106", (name,), fact=name, value=str(self.data[name]),
+                          allowed=_allowed(fact))
+                continue
+            facts[name] = value
+        return facts
+
+    def log(self, registered: dt.date | None) -> list[LogEntry]:
+        raw = self.data.get("log")
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.fail("FU102", ("log",), key="log", expected="list")
+            return []
+        entries: list[LogEntry] = []
+        previous: dt.date | None = None
+        for i, item in enumerate(raw):
+            path = ("log", i)
+            if not isinstance(item, dict):
+                self.fail("FU201", path, reason="mapping")
+                continue
+            day = item.get("date")
+            if day is None:
+                self.fail("FU201", path, reason="date")
+                continue
+            if not _is_date(day):
+                self.fail("FU108", path + ("date",), key="date", value=str(day))
+                continue
+            if previous and day < previous:
+                self.fail("FU202", path + ("date",), date=str(day), previous=str(previous))
+            if self.as_of and day > self.as_of:
+                self.fail("FU203", path + ("date",), date=str(day), today=str(self.as_of))
+            if registered and day < registered:
+                self.fail("FU208", path + ("date",), date=str(day), registered=str(registered))
+            previous = max(previous, day) if previous else day
+            entries.append(self.entry(i, item, day))
+        return entries
+
+    def entry(self, i: int, item: dict, day: dt.date) -> LogEntry:
+        path = ("log", i)
+        for key in item:
+            if key not in LOG_KEYS:
+                self.fail("FU107", path + (key,), warning=True, key=str(key),
+                          suggestion=suggest(key, LOG_KEYS))
+        channel = item.get("channel") or ""
+        if channel and str(channel) not in self.playbook.channels:
+            self.fail("FU204", path + ("channel",), channel=str(channel),
+                      suggestion=suggest(channel, self.playbook.channels))
+        by = item.get("by") or ""
+        if by and by not in self.team.people:
+            self.fail("FU205", path + ("by",), by=str(by), suggestion=suggest(by, self.team.people))
+        updates = item.get("set") or {}
+        clean = {}
+        if not isinstance(updates, dict):
+            self.fail("FU206", path + ("set",), fact="set", reason="mapping")
+        else:
+            for name, value in updates.items():
+                fact = self.playbook.facts.get(name)
+                if fact is None and name != "stage":
+                    self.fail("FU206", path + ("set", name), fact=str(name), reason="unknown")
+                    continue
+                clean[name] = value
+        nxt = item.get("next")
+        if nxt is not None and not _is_date(nxt):
+            self.fail("FU108", path + ("next",), key="next", value=str(nxt))
+            nxt = None
+        elif nxt is not None and nxt < day:
+            self.fail("FU207", path + ("next",), next=str(nxt), date=str(day))
+            nxt = None
+        return LogEntry(i, day, str(channel), str(by), _str(item.get("note")),
+                        _str(item.get("outcome")), clean, nxt)
+
+    def pause(self, customer: Customer) -> None:
+        paused = self.data.get("paused")
+        if paused is None:
+            return
+        if not isinstance(paused, dict) or not _is_date(paused.get("until")):
+            self.fail("FU111", ("paused",), key="paused")
+            return
+        customer.paused_until = paused["until"]
+        customer.pause_reason = _str(paused.get("reason"))
+
+    def unknown_keys(self) -> None:
+        known = set(CORE_KEYS) | set(self.playbook.facts)
+        for key in self.data:
+            if key not in known:
+                self.fail("FU107", (key,), warning=True, key=str(key),
+                          suggestion=suggest(key, known))
+
+
+def _str(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _allowed(fact) -> str:
+    if fact.choices:
+        return ", ".join(f"{k} ({v})" if v != k else k for k, v in fact.choices.items())
+    return fact.type
+
+
+def parse_customer(data: dict, path: str, playbook: Playbook, team: Team,
+                   as_of: dt.date | None = None) -> tuple[Customer, list[Problem]]:
+    parser = _Parser(data, path, playbook, team, as_of)
+    customer = parser.parse()
+    return customer, parser.problems

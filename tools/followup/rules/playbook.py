@@ -1,0 +1,429 @@
+"""The playbook: facts, stages, channels and classifications, validated into objects.
+
+A playbook is plain YAML a team can copy and edit (the presets live in
+``rules/presets/``). Validation is pure: ``build_playbook(data, file)`` returns the
+playbook and a list of problems pointing at key paths in that file; nothing raises.
+See ``docs/rules.md`` for the format with a worked example.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+
+from ..problems import Problem, problem
+from .conditions import Always, Compiler
+from .methods import Cadence, Dimension, FirstMatch, LowestOf, Method, Rank, Score, ScoreRule, Tier
+
+FACT_TYPES = ("choice", "multi", "number", "date", "bool", "text")
+METHODS = ("first-match", "lowest-of", "score", "rank")
+TRUE_WORDS = {"true", "yes", "y", "是", "有", "对", "1"}
+FALSE_WORDS = {"false", "no", "n", "否", "无", "没有", "0"}
+
+DEFAULT_CHANNELS = {
+    # name: counts as a real contact (resets the cadence)
+    "电话": True, "微信": True, "到访": True, "上门": True, "邮件": True, "短信": True,
+    "视频": True, "会议": True, "展会": True,
+    "phone": True, "wechat": True, "visit": True, "onsite": True, "email": True, "sms": True,
+    "video": True, "meeting": True,
+    "未接通": False, "备注": False, "no_answer": False, "note": False,
+}
+
+
+@dataclass
+class Fact:
+    name: str
+    label: str
+    type: str
+    choices: dict = field(default_factory=dict)  # key -> label (choice / multi)
+    unit: str = ""
+    help: str = ""
+
+
+@dataclass
+class Stage:
+    id: str
+    label: str
+    win_rate: float | None = None
+
+
+@dataclass
+class Classification:
+    id: str
+    label: str
+    method: Method
+    drives_followup: bool = False
+    help: str = ""
+
+    @property
+    def tiers(self) -> list[Tier]:
+        return self.method.tiers
+
+    def tier(self, tier_id: str) -> Tier | None:
+        return next((t for t in self.tiers if t.id == tier_id), None)
+
+
+@dataclass
+class Playbook:
+    file: str
+    name: str
+    source: str
+    facts: dict[str, Fact]
+    classifications: dict[str, Classification]
+    stages: list[Stage]
+    channels: dict[str, bool]
+    inactivity: dict
+    priority: dict
+    description: str = ""
+
+    @property
+    def driving(self) -> Classification:
+        return next(c for c in self.classifications.values() if c.drives_followup)
+
+    def stage(self, stage_id) -> Stage | None:
+        return next((s for s in self.stages if s.id == str(stage_id)), None)
+
+    def is_contact(self, channel) -> bool:
+        return bool(self.channels.get(channel, True))
+
+
+# --- value normalisation (shared by records and conditions) ---------------------------
+
+
+def normalise_fact_value(fact: Fact, value):
+    """Return ``(normalised value, ok)``. Choice labels map to their keys.
+
+    >>> f = Fact("need", "需求", "choice", {"clear": "明确需求"})
+    >>> normalise_fact_value(f, "明确需求")
+    ('clear', True)
+    """
+    if value is None:
+        return None, True
+    kind = fact.type
+    if kind == "choice":
+        return _choice(fact, value)
+    if kind == "multi":
+        items = value if isinstance(value, list) else [value]
+        out = [_choice(fact, v) for v in items]
+        return [v for v, _ in out], all(ok for _, ok in out)
+    if kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return value, ok
+    if kind == "date":
+        ok = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+        return value, ok
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value, True
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True, True
+        if word in FALSE_WORDS:
+            return False, True
+        return value, False
+    return (value if isinstance(value, str) else str(value)), True
+
+
+def _choice(fact: Fact, value):
+    key = str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+    if key in fact.choices:
+        return key, True
+    for choice_key, label in fact.choices.items():
+        if label == value:
+            return choice_key, True
+    return value, False
+
+
+def suggest(word, options) -> str:
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.5)
+    return close[0] if close else ""
+
+
+# --- building a playbook from YAML data ------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, data: dict, file: str):
+        self.data = data
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def fail(self, code: str, path: tuple, **params) -> None:
+        self.problems.append(problem(code, self.file, path=path, **params))
+
+    def build(self) -> Playbook | None:
+        known = {"name", "source", "description", "facts", "channels", "classifications",
+                 "inactivity", "priority"}
+        for key in self.data:
+            if key not in known:
+                self.fail("FU502", (key,), key=str(key), suggestion=suggest(key, known))
+        facts = self.facts()
+        classifications = self.classifications(facts)
+        stages: list[Stage] = []  # the team's pipeline (rules/pipeline.yaml) fills these in
+        channels = dict(DEFAULT_CHANNELS)
+        raw_channels = self.data.get("channels") or {}
+        if not isinstance(raw_channels, dict):
+            self.fail("FU502", ("channels",), key="channels", suggestion="")
+        else:
+            for name, spec in raw_channels.items():
+                contact = spec.get("contact", True) if isinstance(spec, dict) else bool(spec)
+                channels[str(name)] = bool(contact)
+        if classifications:
+            driving = [c for c in classifications.values() if c.drives_followup]
+            if len(driving) != 1:
+                self.fail("FU507", ("classifications",), count=len(driving))
+        elif "classifications" in self.data:
+            pass
+        else:
+            self.fail("FU101", (), key="classifications")
+        if self.problems and any(p.is_error for p in self.problems):
+            return None
+        return Playbook(
+            file=self.file,
+            name=str(self.data.get("name", self.file)),
+            source=str(self.data.get("source", "")),
+            description=str(self.data.get("description", "")),
+            facts=facts,
+            classifications=classifications,
+            stages=stages,
+            channels=channels,
+            inactivity=self.data.get("inactivity") or {},
+            priority=self.data.get("priority") or {},
+        )
+
+    # facts -----------------------------------------------------------------------------
+
+    def facts(self) -> dict[str, Fact]:
+        raw = self.data.get("facts") or {}
+        facts: dict[str, Fact] = {}
+        if not isinstance(raw, dict):
+            self.fail("FU102", ("facts",), key="facts", expected="mapping")
+            return facts
+        for name, spec in raw.items():
+            path = ("facts", name)
+            if not isinstance(spec, dict):
+                self.fail("FU102", path, key=str(name), expected="mapping")
+                continue
+            kind = spec.get("type", "text")
+            if kind not in FACT_TYPES:
+                self.fail("FU508", path + ("type",), value=str(kind), allowed=", ".join(FACT_TYPES))
+                continue
+            choices = spec.get("choices") or {}
+            if kind in ("choice", "multi"):
+                if isinstance(choices, list):
+                    choices = {str(c): str(c) for c in choices}
+                if not isinstance(choices, dict) or not choices:
+                    self.fail("FU508", path + ("choices",), value="", allowed="a list or mapping")
+                    continue
+                choices = {str(k): _label(v, str(k)) for k, v in choices.items()}
+            facts[str(name)] = Fact(str(name), _label(spec.get("label"), str(name)), kind, choices,
+                                    str(spec.get("unit", "")), str(spec.get("help", "")))
+        for core in ("stage", "source", "owner"):
+            facts.setdefault(core, Fact(core, core, "text"))
+        return facts
+
+    # classifications -----------------------------------------------------------------------
+
+    def classifications(self, facts: dict[str, Fact]) -> dict[str, Classification]:
+        raw = self.data.get("classifications") or {}
+        if not isinstance(raw, dict) or not raw:
+            if "classifications" in self.data:
+                self.fail("FU102", ("classifications",), key="classifications", expected="mapping")
+            return {}
+        result = {}
+        for cid, spec in raw.items():
+            path = ("classifications", cid)
+            if not isinstance(spec, dict):
+                self.fail("FU102", path, key=str(cid), expected="mapping")
+                continue
+            method = self.method(spec, path, facts)
+            if method is None:
+                continue
+            result[str(cid)] = Classification(
+                str(cid), _label(spec.get("label"), str(cid)), method,
+                bool(spec.get("drives_followup", False)), str(spec.get("help", "")))
+        return result
+
+    def method(self, spec: dict, path: tuple, facts: dict[str, Fact]) -> Method | None:
+        name = spec.get("method")
+        if name not in METHODS:
+            self.fail("FU503", path + ("method",), method=str(name), allowed=", ".join(METHODS),
+                      suggestion=suggest(name, METHODS))
+            return None
+        compiler = Compiler(self.file, facts, self._normaliser(facts))
+        tiers = self.tiers(spec, path, compiler, name)
+        if tiers is None:
+            return None
+        method: Method | None
+        if name == "first-match":
+            if not isinstance(tiers[-1].when, Always):
+                self.fail("FU505", path + ("tiers", len(tiers) - 1), reason="last-not-catch-all")
+            method = FirstMatch(tiers)
+        elif name == "lowest-of":
+            method = LowestOf(tiers, self.dimensions(spec, path, compiler, tiers))
+        elif name == "score":
+            method = Score(tiers, self.score_rules(spec, path, compiler))
+            if tiers[-1].min_points not in (None, 0):
+                self.fail("FU505", path + ("tiers", len(tiers) - 1), reason="last-not-catch-all")
+            points = [t.min_points or 0 for t in tiers]
+            if points != sorted(points, reverse=True):
+                self.fail("FU505", path + ("tiers",), reason="order")
+        else:
+            by = spec.get("by") or {}
+            fact = by.get("fact") if isinstance(by, dict) else None
+            if fact not in facts or facts[fact].type != "number":
+                self.fail("FU504", path + ("by",), fact=str(fact))
+                return None
+            basis = spec.get("basis", "value")
+            if basis not in ("value", "customers"):
+                self.fail("FU508", path + ("basis",), value=str(basis), allowed="value, customers")
+            shares = [t.up_to for t in tiers if t.up_to is not None]
+            if shares != sorted(shares) or any(not 0 < s <= 1 for s in shares):
+                self.fail("FU505", path + ("tiers",), reason="order")
+            method = Rank(tiers, fact, basis)
+        self.problems.extend(compiler.problems)
+        return method
+
+    def tiers(self, spec: dict, path: tuple, compiler: Compiler, method: str) -> list[Tier] | None:
+        raw = spec.get("tiers")
+        if not isinstance(raw, list) or not raw:
+            self.fail("FU505", path + ("tiers",), reason="missing")
+            return None
+        tiers, seen = [], set()
+        for i, t in enumerate(raw):
+            tpath = path + ("tiers", i)
+            if not isinstance(t, dict) or "id" not in t:
+                self.fail("FU505", tpath, reason="no-id")
+                continue
+            tid = str(t["id"])
+            if tid in seen:
+                self.fail("FU505", tpath + ("id",), reason="duplicate", tier=tid)
+            seen.add(tid)
+            when = compiler.compile(t.get("when", "always"), tpath + ("when",)) \
+                if method == "first-match" else None
+            tiers.append(Tier(
+                id=tid,
+                label=_label(t.get("label"), tid),
+                cadence=self.cadence(t.get("cadence"), tpath + ("cadence",)),
+                when=when,
+                min_points=t.get("min_points"),
+                up_to=t.get("up_to"),
+                stall=t.get("stall"),
+                win_rate=t.get("win_rate"),
+            ))
+        return tiers or None
+
+    def cadence(self, raw, path: tuple) -> Cadence | None:
+        if raw is None:
+            return None
+        if isinstance(raw, dict) and len(raw) == 1:
+            (unit, n), = raw.items()
+            if unit in ("days", "workdays") and isinstance(n, int) and not isinstance(n, bool) \
+                    and n >= 0:
+                return Cadence(days=n) if unit == "days" else Cadence(workdays=n)
+        self.fail("FU508", path, value=str(raw), allowed="{days: N} or {workdays: N}")
+        return None
+
+    def dimensions(self, spec, path, compiler, tiers) -> list[Dimension]:
+        raw = spec.get("dimensions")
+        ids = [t.id for t in tiers]
+        dims = []
+        if not isinstance(raw, list) or not raw:
+            self.fail("FU505", path + ("dimensions",), reason="missing")
+            return dims
+        for i, d in enumerate(raw):
+            dpath = path + ("dimensions", i)
+            if not isinstance(d, dict) or "id" not in d or not isinstance(d.get("grades"), dict):
+                self.fail("FU506", dpath, expected="{id:, label:, grades: {A: condition, ...}}")
+                continue
+            grades = []
+            for tier_id, cond in d["grades"].items():
+                if str(tier_id) not in ids:
+                    self.fail("FU505", dpath + ("grades", tier_id), reason="unknown-tier",
+                              tier=str(tier_id))
+                    continue
+                grades.append((str(tier_id), compiler.compile(cond, dpath + ("grades", tier_id))))
+            grades.sort(key=lambda g: ids.index(g[0]))
+            dims.append(Dimension(str(d["id"]), _label(d.get("label"), str(d["id"])), grades,
+                                  str(d.get("when_missing", "skip"))))
+        return dims
+
+    def score_rules(self, spec, path, compiler) -> list[ScoreRule]:
+        raw = spec.get("points")
+        rules = []
+        if not isinstance(raw, list) or not raw:
+            self.fail("FU505", path + ("points",), reason="missing")
+            return rules
+        for i, r in enumerate(raw):
+            rpath = path + ("points", i)
+            pts = r.get("points") if isinstance(r, dict) else None
+            if not isinstance(pts, (int, float)) or isinstance(pts, bool):
+                self.fail("FU506", rpath, expected="{when: condition, points: N}")
+                continue
+            rules.append(ScoreRule(compiler.compile(r.get("when"), rpath + ("when",)), pts,
+                                   _label(r.get("label"), "")))
+        return rules
+
+    def _normaliser(self, facts: dict[str, Fact]):
+        def normalise(fact_name, value, path):
+            fact = facts[fact_name]
+            if fact.type == "text":
+                return value if isinstance(value, str) else str(value)
+            norm, ok = normalise_fact_value(fact, value)
+            if not ok:
+                self.fail("FU506", path, expected=_expected_for(fact))
+            return norm
+
+        return normalise
+
+
+def _expected_for(fact: Fact) -> str:
+    if fact.choices:
+        return " / ".join(fact.choices)
+    return fact.type
+
+
+def _label(value, default: str) -> str:
+    """Labels may be a string or ``{zh: ..., en: ...}``; we keep the Chinese one here
+    and the English one in ``i18n`` lookups when present."""
+    if isinstance(value, dict):
+        return str(value.get("zh") or value.get("en") or default)
+    return str(value) if value not in (None, "") else default
+
+
+def build_playbook(data, file: str) -> tuple[Playbook | None, list[Problem]]:
+    if not isinstance(data, dict):
+        return None, [problem("FU011", file, line=1, col=1)]
+    builder = _Builder(data, file)
+    book = builder.build()
+    return book, builder.problems
+
+
+def build_pipeline(data, file: str) -> tuple[list[Stage], list[Problem]]:
+    """``rules/pipeline.yaml``: the team's sales stages (seed 003's 销售进程 0–7 by default)
+    with a win rate each, used by the funnel, the forecast and call-list priority."""
+    if data is None:
+        return [], []
+    raw = data.get("stages") if isinstance(data, dict) else None
+    if not isinstance(raw, list):
+        return [], [problem("FU102", file, path=("stages",), key="stages", expected="list")]
+    stages, problems, seen = [], [], set()
+    for i, spec in enumerate(raw):
+        if not isinstance(spec, dict) or "id" not in spec:
+            problems.append(problem("FU102", file, path=("stages", i), key="stages",
+                                    expected="{id:, label:, win_rate:}"))
+            continue
+        sid = str(spec["id"])
+        rate = spec.get("win_rate")
+        if sid in seen:
+            problems.append(problem("FU508", file, path=("stages", i, "id"), value=sid,
+                                    allowed="unique ids"))
+        if rate is not None and (not isinstance(rate, (int, float)) or isinstance(rate, bool)
+                                 or not 0 <= rate <= 1):
+            problems.append(problem("FU508", file, path=("stages", i, "win_rate"), value=str(rate),
+                                    allowed="0 … 1"))
+            rate = None
+        seen.add(sid)
+        stages.append(Stage(sid, _label(spec.get("label"), sid), rate))
+    return stages, problems

@@ -1,0 +1,72 @@
+"""The team: who may own customers, and how many calls each can make a day.
+
+``rules/team.yaml``::
+
+    default_capacity: 60          # seed 003: 每天联系60个客户
+    salespeople:
+      - {id: li-ming, name: 李明, team: 一组, capacity: 60}
+      - {id: wang-fang, name: 王芳, team: 一组, role: manager}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..problems import Problem, problem
+
+DEFAULT_CAPACITY = 60
+
+
+@dataclass
+class Salesperson:
+    id: str
+    name: str
+    team: str = ""
+    capacity: int = DEFAULT_CAPACITY
+    role: str = "sales"
+    active: bool = True
+
+
+@dataclass
+class Team:
+    people: dict[str, Salesperson]
+    default_capacity: int = DEFAULT_CAPACITY
+
+    def name_of(self, person_id: str) -> str:
+        person = self.people.get(person_id)
+        return person.name if person else person_id
+
+    @property
+    def managers(self) -> list[str]:
+        return [p.id for p in self.people.values() if p.role == "manager"]
+
+
+def build_team(data, file: str) -> tuple[Team, list[Problem]]:
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        return Team({}), [problem("FU011", file, line=1, col=1)]
+    default = data.get("default_capacity", DEFAULT_CAPACITY)
+    if not isinstance(default, int) or isinstance(default, bool) or default < 0:
+        problems.append(problem("FU509", file, path=("default_capacity",), reason="capacity"))
+        default = DEFAULT_CAPACITY
+    people: dict[str, Salesperson] = {}
+    raw = data.get("salespeople")
+    if not isinstance(raw, list):
+        return Team({}, default), problems + [problem("FU101", file, path=(), key="salespeople")]
+    for i, spec in enumerate(raw):
+        path = ("salespeople", i)
+        if not isinstance(spec, dict) or not isinstance(spec.get("id"), str):
+            problems.append(problem("FU509", file, path=path, reason="id"))
+            continue
+        pid = spec["id"]
+        if pid in people:
+            problems.append(problem("FU509", file, path=path + ("id",), reason="duplicate", id=pid))
+            continue
+        capacity = spec.get("capacity", default)
+        if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 0:
+            problems.append(problem("FU509", file, path=path + ("capacity",), reason="capacity"))
+            capacity = default
+        people[pid] = Salesperson(pid, str(spec.get("name", pid)), str(spec.get("team", "")),
+                                  capacity, str(spec.get("role", "sales")),
+                                  bool(spec.get("active", True)))
+    return Team(people, default), problems
