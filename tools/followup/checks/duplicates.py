@@ -63,6 +63,7 @@ def check_duplicates(workspace, grades) -> list:
                 seen[(kind, key)] = c
                 continue
             code = "FU402" if kind == "phone" else "FU403"
+            # a warning: the ownership policy decides who keeps the customer (撞单)
             problems.append(problem(code, c.path, path=path, value=key, other=other.path,
-                                    other_owner=other.owner))
+                                    other_owner=other.owner, warning=True))
     return problems

@@ -141,7 +141,7 @@ def cmd_list(run: Run) -> int:
          lambda p: p.add_argument("--anchor", type=parse_date,
                                   help="the day the samples treat as today"))
 def cmd_samples(run: Run) -> int:
-    from .samples import write_samples
+    from ..samples import write_samples
 
     anchor = run.args.anchor or run.as_of()
     count = write_samples(run.root, anchor)
