@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from ..problems import Problem, problem
-from .conditions import Always, Compiler
+from .conditions import Always, Compiler, Condition
 from .methods import Cadence, Dimension, FirstMatch, LowestOf, Method, Rank, Score, ScoreRule, Tier
 
 FACT_TYPES = ("choice", "multi", "number", "date", "bool", "text")
@@ -49,6 +49,23 @@ class Stage:
 
 
 @dataclass
+class PriorityRule:
+    """One call-list priority rule: customers matching ``when`` are called first."""
+
+    label: str
+    when: Condition
+    label_en: str = ""
+
+
+# Seed 003: "确定每日优先联系客户名单(销售进程位于第四、五项;成交意向良好;合同已到期客户)".
+# Used when a playbook has no ``priority:`` key; ``priority: []`` switches it off.
+DEFAULT_PRIORITY = [
+    {"when": {"fact": "stage", "in": ["4", "5"]}, "label": {"zh": "销售进程 4–5", "en": "stage 4–5"}},
+    {"when": {"fact": "stage", "is": "7"}, "label": {"zh": "合同已到期", "en": "contract expired"}},
+]
+
+
+@dataclass
 class Classification:
     id: str
     label: str
@@ -74,7 +91,7 @@ class Playbook:
     stages: list[Stage]
     channels: dict[str, bool]
     inactivity: dict
-    priority: dict
+    priority: list  # of PriorityRule, earliest first
     description: str = ""
 
     @property
@@ -189,8 +206,30 @@ class _Builder:
             stages=stages,
             channels=channels,
             inactivity=self.data.get("inactivity") or {},
-            priority=self.data.get("priority") or {},
+            priority=self.priority(facts),
         )
+
+    # call-list priority ----------------------------------------------------------------
+
+    def priority(self, facts: dict[str, Fact]) -> list[PriorityRule]:
+        raw = self.data.get("priority", DEFAULT_PRIORITY)
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.fail("FU506", ("priority",), expected="a list of {when: condition, label: …}")
+            return []
+        compiler = Compiler(self.file, facts, self._normaliser(facts))
+        rules = []
+        for i, item in enumerate(raw):
+            if not isinstance(item, dict) or "when" not in item:
+                self.fail("FU506", ("priority", i), expected="{when: condition, label: …}")
+                continue
+            when = compiler.compile(item["when"], ("priority", i, "when"))
+            label = item.get("label")
+            english = label.get("en") if isinstance(label, dict) else None
+            rules.append(PriorityRule(_label(label, f"#{i + 1}"), when, str(english or "")))
+        self.problems.extend(compiler.problems)
+        return rules
 
     # facts -----------------------------------------------------------------------------
 
@@ -208,6 +247,7 @@ class _Builder:
             kind = spec.get("type", "text")
             if kind not in FACT_TYPES:
                 self.fail("FU508", path + ("type",), value=str(kind), allowed=", ".join(FACT_TYPES))
+                facts[str(name)] = Fact(str(name), str(name), "text")  # no cascade of FU504
                 continue
             choices = spec.get("choices") or {}
             if kind in ("choice", "multi"):
