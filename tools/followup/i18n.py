@@ -44,11 +44,11 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
     "FU104": ("id `{id}` 不是合法的标识(只允许字母、数字、汉字、-、_、.)", "改成例如 zhang-wei-001",
               "id `{id}` is not a valid slug", "use letters, digits, - _ ."),
     "FU105": ("负责人 `{owner}` 不在 rules/team.yaml 中", "改成团队里的销售 id{suggestion:( 是不是 `@`?)}",
-              "owner `{owner}` is not in rules/team.yaml", "use a salesperson id{suggestion:( did you mean `@`?)}"),
+              "owner `{owner}` is not in rules/team.yaml", "use a salesperson id{suggestion: (did you mean `@`?)}"),
     "FU106": ("`{fact}` 的值 `{value}` 不在允许范围内", "可选值:{allowed}",
               "`{fact}` value `{value}` is not allowed", "allowed: {allowed}"),
     "FU107": ("未知的键 `{key}`", "拼写错误?{suggestion:(是不是 `@`?)}如需新字段,请在剧本 facts 中定义",
-              "unknown key `{key}`", "typo?{suggestion:( did you mean `@`?)} or define it as a fact"),
+              "unknown key `{key}`", "typo?{suggestion: (did you mean `@`?)} or define it as a fact"),
     "FU108": ("`{key}` 不是有效日期:`{value}`", "写成 YYYY-MM-DD,例如 2026-11-22",
               "`{key}` is not a valid date: `{value}`", "write YYYY-MM-DD"),
     "FU109": ("联系人格式不对({reason})", "联系人写成 {{name: 张三, phone: \"138…\"}},电话加引号",
@@ -64,9 +64,9 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
     "FU203": ("跟进日期 {date} 在今天({today})之后", "只记录已经发生的跟进;计划请用 next:",
               "log date {date} is after today ({today})", "log what happened; plan with next:"),
     "FU204": ("未知的跟进方式 `{channel}`", "使用剧本 channels 中的方式{suggestion:(是不是 `@`?)}",
-              "unknown channel `{channel}`", "use a channel from the playbook{suggestion:( did you mean `@`?)}"),
+              "unknown channel `{channel}`", "use a channel from the playbook{suggestion: (did you mean `@`?)}"),
     "FU205": ("跟进人 `{by}` 不在 rules/team.yaml 中", "写销售的 id{suggestion:(是不是 `@`?)}",
-              "`by` `{by}` is not in rules/team.yaml", "use a salesperson id{suggestion:( did you mean `@`?)}"),
+              "`by` `{by}` is not in rules/team.yaml", "use a salesperson id{suggestion: (did you mean `@`?)}"),
     "FU206": ("跟进记录更新了未定义的字段 `{fact}`", "只能更新剧本 facts 中定义的字段",
               "log entry sets an undefined fact `{fact}`", "set only facts defined by the playbook"),
     "FU207": ("下次联系日期 {next} 早于本次跟进 {date}", "next: 必须在本次跟进当天或之后",
@@ -90,7 +90,7 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
     "FU502": ("未知的规则键 `{key}`", "{suggestion:(是不是 `@`?)}见 docs/rules.md",
               "unknown rules key `{key}`", "{suggestion:(did you mean `@`?) }see docs/rules.md"),
     "FU503": ("未知的评级方法 `{method}`", "可用方法:{allowed}{suggestion:(是不是 `@`?)}",
-              "unknown grading method `{method}`", "methods: {allowed}{suggestion:( did you mean `@`?)}"),
+              "unknown grading method `{method}`", "methods: {allowed}{suggestion: (did you mean `@`?)}"),
     "FU504": ("规则引用了未定义的字段 `{fact}`", "先在 facts: 中定义它",
               "rule refers to an undefined fact `{fact}`", "define it under facts:"),
     "FU505": ("等级定义有问题({reason} {tier})", "等级 id 唯一、顺序从高到低,最后一级兜底(when: always)",
@@ -114,7 +114,7 @@ class _Params(dict):
 
 
 class _Formatter(string.Formatter):
-    """``{suggestion:( did you mean `@`?)}`` renders only when the value is non-empty."""
+    """``{suggestion: (did you mean `@`?)}`` renders only when the value is non-empty."""
 
     def format_field(self, value, format_spec):
         if format_spec and "@" in format_spec:
