@@ -119,6 +119,9 @@ def load_rules(root: Path, sources: dict | None = None) -> tuple[Rules | None, l
     problems += found
     book_rel = (Path("rules") / settings.playbook).as_posix()
     data, found = _read_yaml_file(root, book_rel, sources, required=True)
+    if data is None and found and found[0].code == "FU501" and (root / "rules/followup.yaml").is_file():
+        # point at the line that names the missing file, not at a file that does not exist
+        found = [problem("FU501", "rules/followup.yaml", path=("playbook",), detail=book_rel)]
     problems += found
     playbook = None
     if data is not None:

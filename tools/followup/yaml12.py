@@ -30,7 +30,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 try:  # libyaml is part of PyYAML's wheels; the pure parser is a slow fallback.
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - exercised only without libyaml
     from yaml.composer import Composer as _Composer
     from yaml.parser import Parser as _Parser  # type: ignore[assignment]
@@ -190,7 +190,10 @@ else:  # pragma: no cover
 
 def compose(text: str):
     """Parse ``text`` into PyYAML nodes (with marks) or raise :class:`YamlError`."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # the pure reader rejects control characters up front
+        raise YamlError("FU005", *_reader_position(text, exc), str(exc).split("\n")[0]) from None
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -199,9 +202,17 @@ def compose(text: str):
         code = "FU006" if "\t" in (exc.problem or "") or _tab_at(text, mark) else "FU005"
         raise YamlError(code, line, col, _describe(exc)) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
-        raise YamlError("FU005", 1, 1, str(exc)) from None
+        raise YamlError("FU005", *_reader_position(text, exc), str(exc).split("\n")[0]) from None
     finally:
         loader.dispose()
+
+
+def _reader_position(text: str, exc) -> tuple[int, int]:
+    offset = getattr(exc, "position", 0) or 0
+    if _Reader is None:  # libyaml counts UTF-8 bytes, not characters
+        offset = len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _tab_at(text: str, mark) -> bool:
