@@ -93,7 +93,7 @@ def cmd_grade(run: Run) -> int:
     else:
         run.print(f"{changed} files {verb}, {unchanged} left unchanged, {skipped} skipped "
                   f"(errors), {refused} refused.")
-    if refused:
+    if refused or skipped:
         return EXIT_PROBLEMS
     if changed and not run.args.write and run.args.check_only:
         return EXIT_PROBLEMS
