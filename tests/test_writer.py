@@ -58,8 +58,8 @@ def test_grade_write_changes_exactly_the_computed_lines(empty_repo, bom, capsys)
     after = path.read_bytes()
     # B: clear need, close 55 days after the last contact; due = 2026-11-05 + 7 days
     assert changed_lines(before, after) == [
-        (b'tier: "C"    # computed \xe2\x80\x94 \xe7\x94\xb1\xe5\xb7\xa5\xe5\x85\xb7\xe8\xae\xa1\xe7\xae\x97\r',
-         b'tier: "B"    # computed \xe2\x80\x94 \xe7\x94\xb1\xe5\xb7\xa5\xe5\x85\xb7\xe8\xae\xa1\xe7\xae\x97\r'),
+        ('tier: "C"    # computed — 由工具计算\r'.encode(),
+         'tier: "B"    # computed — 由工具计算\r'.encode()),
         (b"due: 2026-01-01\r", b"due: 2026-11-12\r"),
     ]
     assert after.startswith(b"\xef\xbb\xbf") == bom
