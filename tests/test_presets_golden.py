@@ -36,6 +36,7 @@ from pathlib import Path
 import pytest
 
 from followup import yaml12
+from followup.alerts import stall_rule
 from followup.cli import main
 from followup.explain import explain_lines
 from followup.grading import grade_all
@@ -167,6 +168,14 @@ def test_every_tier_is_reached_and_every_preset_is_tested(folder, golden_tmp):
         reached = {g.outcomes[cls.id].tier for g in grades.values()}
         missing = [t.id for t in cls.tiers if t.id not in reached]
         assert not missing, f"{cls.id}: no golden case lands in {missing}"
+
+
+@pytest.mark.parametrize("folder", _folders())
+def test_stall_rules(folder, golden_tmp):
+    """``stalls: {A: [10, B]}`` — a tier held too long without progress drops (alerts)."""
+    spec, ws, _ = _graded(folder, golden_tmp)
+    for tier, (days, to) in (spec.get("stalls") or {}).items():
+        assert stall_rule(ws.rules.playbook, str(tier)) == (days, str(to))
 
 
 def test_every_preset_has_golden_cases():
