@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from .duplicates import check_duplicates
 from .freshness import check_freshness
+from .ownership import check_ownership
 
 CHECKS = {
     "duplicates": check_duplicates,
     "freshness": check_freshness,
+    "ownership": check_ownership,
 }
 
 

@@ -1,4 +1,9 @@
-"""Cross-record checks in one pass: duplicate ids, and one phone or email on two customers.
+"""Cross-record checks in one pass: duplicate ids, and one phone, email or company on two customers.
+
+:func:`collisions` is the one place that finds "the same person or company twice";
+two records of the same salesperson are reported here (FU402–FU404, probably one
+customer filed twice), two records of different salespeople are 撞单 and are
+resolved by the ownership policy in :mod:`followup.checks.ownership` (FU701/FU702).
 
 Phone numbers are compared in E.164 form using Google's libphonenumber port
 (``phonenumbers``), so ``138 1234 5678``, ``+86 138-1234-5678`` and
@@ -9,7 +14,12 @@ from __future__ import annotations
 
 import functools
 
+from ..i18n import PROBLEMS
 from ..problems import problem
+
+PROBLEMS.setdefault("FU404", (
+    "公司名 {value} 同时出现在 {other}(负责人 {other_owner})", "可能重复建档:确认是否同一客户",
+    "company {value} also in {other} (owner {other_owner})", "possible duplicate customer"))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -31,8 +41,13 @@ def normalise_email(raw: str) -> str:
 
 
 def identities(customer) -> list[tuple[str, str, tuple]]:
-    """``(kind, normalised value, key path)`` for each phone and email of a customer."""
+    """``(kind, normalised value, key path)`` for each phone, email and company name of a customer."""
+    from ..ownership import normalise_company
+
     found = []
+    company = normalise_company(customer.name)
+    if company:
+        found.append(("company", company, ("name",)))
     for i, contact in enumerate(customer.contacts):
         for kind, norm in (("phone", normalise_phone), ("email", normalise_email)):
             value = contact.get(kind)
@@ -43,16 +58,10 @@ def identities(customer) -> list[tuple[str, str, tuple]]:
     return found
 
 
-def check_duplicates(workspace, grades) -> list:
-    problems = []
-    by_id: dict[str, str] = {}
-    for c in workspace.customers:
-        if c.id in by_id and by_id[c.id] != c.path:
-            problems.append(problem("FU401", c.path, path=("id",), id=c.id, other=by_id[c.id]))
-        else:
-            by_id.setdefault(c.id, c.path)
+def collisions(customers):
+    """Yield ``(kind, value, key path, customer, earlier customer)`` for every identity seen before."""
     seen: dict[tuple[str, str], object] = {}
-    for c in workspace.customers:
+    for c in customers:
         mine = set()
         for kind, key, path in identities(c):
             if (kind, key) in mine:
@@ -62,8 +71,23 @@ def check_duplicates(workspace, grades) -> list:
             if other is None:
                 seen[(kind, key)] = c
                 continue
-            code = "FU402" if kind == "phone" else "FU403"
-            # a warning: the ownership policy decides who keeps the customer (撞单)
-            problems.append(problem(code, c.path, path=path, value=key, other=other.path,
-                                    other_owner=other.owner, warning=True))
+            yield kind, key, path, c, other
+
+
+CODES = {"phone": "FU402", "email": "FU403", "company": "FU404"}
+
+
+def check_duplicates(workspace, grades) -> list:
+    problems = []
+    by_id: dict[str, str] = {}
+    for c in workspace.customers:
+        if c.id in by_id and by_id[c.id] != c.path:
+            problems.append(problem("FU401", c.path, path=("id",), id=c.id, other=by_id[c.id]))
+        else:
+            by_id.setdefault(c.id, c.path)
+    for kind, key, path, c, other in collisions(workspace.customers):
+        if c.owner != other.owner:
+            continue  # 撞单 between salespeople: the ownership check resolves it by policy
+        problems.append(problem(CODES[kind], c.path, path=path, value=key, other=other.path,
+                                other_owner=other.owner))
     return problems

@@ -5,7 +5,10 @@
     default_capacity: 60          # seed 003: 每天联系60个客户
     salespeople:
       - {id: li-ming, name: 李明, team: 一组, capacity: 60}
-      - {id: wang-fang, name: 王芳, team: 一组, role: manager}
+      - {id: wang-fang, name: 王芳, team: 一组, role: manager, github: wangfang}
+      - {id: pool, name: 公海, role: pool, capacity: 0}   # the public pool (rules/ownership.yaml)
+
+``github`` (optional) is the person's GitHub handle, used by ``followup codeowners``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class Salesperson:
     capacity: int = DEFAULT_CAPACITY
     role: str = "sales"
     active: bool = True
+    github: str = ""
 
 
 @dataclass
@@ -68,5 +72,6 @@ def build_team(data, file: str) -> tuple[Team, list[Problem]]:
             capacity = default
         people[pid] = Salesperson(pid, str(spec.get("name", pid)), str(spec.get("team", "")),
                                   capacity, str(spec.get("role", "sales")),
-                                  bool(spec.get("active", True)))
+                                  bool(spec.get("active", True)),
+                                  str(spec.get("github") or "").lstrip("@"))
     return Team(people, default), problems

@@ -1,0 +1,79 @@
+"""Ownership checks (S5): 撞单 between salespeople, invalid registrations, referrals,
+co-owners, the cap per salesperson and the owner history — by ``rules/ownership.yaml``.
+
+Only facts in the files and the rules are judged here, so the result is the same
+on every machine; protection expiry and 公海 recycling depend on today and live in
+``followup recycle`` and the board's alerts.
+
+Example: 王强 (wang-qiang, 王芳, registered 11-10) has the phone of 张敏
+(zhang-min, 李明, registered 11-01, called back on 11-05). 李明 registered first and
+was protected until 11-12, so FU701 on wang-qiang.md says it belongs to 李明.
+"""
+
+from __future__ import annotations
+
+from .. import yaml12
+from ..ownership import (
+    conflict_problem,
+    find_conflicts,
+    load_policy,
+    owner_history,
+    owners_count,
+    valid_registration,
+)
+from ..problems import problem
+
+
+def check_ownership(workspace, grades) -> list:
+    ws = workspace
+    policy, problems = load_policy(ws.root)
+    if ws.rules is None:
+        return problems
+    team = ws.rules.team
+    by_id = {c.id: c for c in ws.customers}
+    for c in ws.customers:
+        if c.archived:
+            continue
+        if policy.require_name_and_phone and c.owner != policy.pool and not valid_registration(c):
+            problems.append(problem("FU703", c.path, path=("contacts",) if c.contacts else (),
+                                    warning=True))
+        if c.co_owners and not policy.group_buyers:
+            problems.append(problem("FU705", c.path, path=("co_owners",)))
+        doc = ws.documents.get(c.path)
+        data = _data(doc)
+        history, found = owner_history(data, c.path, team)
+        problems += found
+        if c.referred_by:
+            referrer = by_id.get(c.referred_by)
+            if referrer is None:
+                problems.append(problem("FU709", c.path, path=("referred_by",), warning=True,
+                                        referrer=c.referred_by))
+            elif (policy.referrals == "referrer" and referrer.owner not in c.owners
+                    and referrer.owner != policy.pool
+                    and not any(h.to == c.owner and h.by in team.managers for h in history)):
+                problems.append(problem("FU704", c.path, path=("owner",), warning=True,
+                                        referrer=referrer.name, expected=referrer.owner,
+                                        expected_name=team.name_of(referrer.owner)))
+    if policy.max_customers is not None:
+        counts = owners_count(ws.customers, policy.pool)
+        first_file = {}
+        for c in ws.customers:
+            first_file.setdefault(c.owner, c.path)
+        for owner, count in sorted(counts.items()):
+            if count > policy.max_customers:
+                problems.append(problem("FU706", "rules/team.yaml", line=1, col=1, warning=True,
+                                        owner_name=team.name_of(owner), count=count,
+                                        cap=policy.max_customers))
+    for conflict in find_conflicts(ws, policy):
+        problems.append(conflict_problem(conflict, team))
+    return problems
+
+
+def _data(doc) -> dict:
+    if doc is None:
+        return {}
+    try:
+        data = yaml12.load_fast(doc.yaml_text)
+    except yaml12.YamlError:
+        return {}
+    return data if isinstance(data, dict) else {}
