@@ -136,6 +136,8 @@ def explain_lines(grade: Grade, playbook: Playbook, lang: str = "zh") -> list[st
     lines += [f"  {marked(e, playbook, lang)}" for e in outcome.evals] or ["  -"]
     if "points" in outcome.detail:
         lines.append(f"  = {outcome.detail['points']} {word('points', lang)}")
+    if "dimensions" in outcome.detail:
+        lines.append(dimensions_line(driving, outcome, lang))
     if outcome.next_up:
         lines.append(f"为什么不是 {outcome.next_up}:" if zh else f"why not {outcome.next_up}:")
         if "needed" in outcome.detail:
@@ -151,6 +153,14 @@ def explain_lines(grade: Grade, playbook: Playbook, lang: str = "zh") -> list[st
         t = cls.tier(other.tier)
         lines.append(f"{cls.label}: {other.tier} {t.label if t else ''}".rstrip())
     return lines
+
+
+def dimensions_line(cls, outcome, lang: str) -> str:
+    """lowest-of: every dimension's own grade, e.g. ``各项:购房动机 A · 资金 C · 预计成交 B``."""
+    labels = {d.id: d.label for d in getattr(cls.method, "dimensions", [])}
+    parts = [f"{labels.get(k, k)} {v or ('未评估' if lang == 'zh' else 'not judged')}"
+             for k, v in outcome.detail["dimensions"].items()]
+    return ("各项:" if lang == "zh" else "dimensions: ") + " · ".join(parts)
 
 
 def due_line(grade: Grade, playbook: Playbook, lang: str) -> str:
