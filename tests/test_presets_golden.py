@@ -20,8 +20,10 @@ boundary. The file reads like the user's world::
             failed: [expected_close]  # the facts whose tests failed for it
 
 Other case keys: ``log`` (replaces the default contact), ``expect`` (tiers of the other
-classifications), ``due`` (the computed due date), ``explain`` (lines that
-``followup explain`` must print). Every customer of a group is graded together, so
+classifications), ``due`` (the computed due date), ``priority`` (the label of the first
+call-list priority rule it matches, null for none), ``explain`` (lines the explanation
+must hold) and ``cli_explain`` (lines ``followup explain`` must print). A top-level
+``stalls: {A: [10, B]}`` checks the tiers' stall rules. Every customer of a group is graded together, so
 rank (Pareto) groups are populations of their own.
 """
 
@@ -39,7 +41,7 @@ from followup import yaml12
 from followup.alerts import stall_rule
 from followup.cli import main
 from followup.explain import explain_lines
-from followup.grading import grade_all
+from followup.grading import context, grade_all
 from followup.workspace import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -154,6 +156,10 @@ def test_golden_case(folder, group, name, golden_tmp):
         assert failed == set(case["failed"]), "\n".join(explain_lines(grade, playbook))
     if "due" in case:
         assert grade.due == case["due"]
+    if "priority" in case:
+        ctx = context(grade.customer, playbook, grade.schedule.reference)
+        label = next((r.label for r in playbook.priority if r.when.holds(ctx)[0]), None)
+        assert label == case["priority"]
     if "explain" in case:
         text = "\n".join(explain_lines(grade, playbook))
         for line in case["explain"]:
