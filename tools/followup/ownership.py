@@ -402,7 +402,7 @@ class Conflict:
         return self.other, self.customer
 
 
-def _pair_decision(a, b, policy: Policy, ws, playbook) -> tuple[str | None, str]:
+def decide_pair(a, b, policy: Policy, ws, playbook) -> tuple[str | None, str]:
     """Who owns the customer registered as both ``a`` and ``b``: ``(owner id | None, rule)``."""
     if policy.require_name_and_phone:
         va, vb = valid_registration(a), valid_registration(b)
@@ -436,7 +436,7 @@ def find_conflicts(ws, policy: Policy) -> list[Conflict]:
         if pair in seen:
             continue
         seen.add(pair)
-        winner, rule = _pair_decision(c, other, policy, ws, playbook)
+        winner, rule = decide_pair(c, other, policy, ws, playbook)
         if winner is not None and winner == c.owner:  # report on the record that has to give way
             c, other = other, c
             path = next((p for k, v, p in identities(c) if (k, v) == (kind, value)), ())

@@ -17,6 +17,8 @@ from ..writer import WriteRefused, plan_computed, write_atomic
 def _check_args(p):
     p.add_argument("--format", choices=FORMATS, default="human")
     p.add_argument("--only", help=f"comma-separated check families: {', '.join(CHECKS)}")
+    p.add_argument("--base", metavar="REF", help="also judge the change against git REF")
+    p.add_argument("--summary", metavar="FILE", help="with --base: write the change summary as Markdown")
 
 
 @command("check", "validate rules and customers; verify stored tier/due are fresh", _check_args)
@@ -29,6 +31,14 @@ def cmd_check(run: Run) -> int:
         print(f"unknown check: {', '.join(unknown)} (known: {', '.join(CHECKS)})", file=sys.stderr)
         return EXIT_TOOL
     problems = locate(ws.problems + run_checks(ws, grades, only), ws.sources)
+    change = None
+    if run.args.base:  # pull-request judgement: commands/team.py
+        from .team import base_judgement, finish_base_judgement
+
+        change = base_judgement(run, ws, grades)
+        if change is None:
+            return EXIT_TOOL
+        problems = locate(problems + change.problems, ws.sources)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     files = len(ws.documents)
@@ -37,6 +47,8 @@ def cmd_check(run: Run) -> int:
     else:
         summary = f"checked {files} customer files: {errors} errors, {warnings} warnings."
     run.print(render(problems, run.args.format, run.lang, run.out, summary))
+    if change is not None:
+        finish_base_judgement(run, ws, change, problems)
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 

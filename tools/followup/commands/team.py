@@ -563,3 +563,34 @@ def cmd_codeowners(run: Run) -> int:
         _create(target, raw)
     _say(run, f"已写入 {run.args.output}", f"wrote {run.args.output}")
     return EXIT_OK
+
+
+# --- check --base (hooked into `followup check` in commands/core.py) -----------------------
+
+
+def base_judgement(run: Run, ws, grades):
+    """The :class:`~followup.gitbase.Summary` of the change against ``--base``; None if git failed."""
+    from ..gitbase import GitError, judge
+
+    try:
+        return judge(ws.root, run.args.base, ws, grades, run.as_of(ws), run.lang)
+    except GitError as exc:
+        _say(run, f"无法读取 git 基线 {run.args.base}:{exc}",
+             f"cannot read the git base {run.args.base}: {exc}", err=True)
+        return None
+
+
+def finish_base_judgement(run: Run, ws, change, problems) -> None:
+    """Print the change summary (people) and write it as Markdown (``--summary FILE``)."""
+    from ..gitbase import render_markdown
+
+    team = ws.rules.team if ws.rules else None
+    text = render_markdown(change, team, run.lang, problems)
+    if run.args.format == "human":
+        run.print("")
+        run.print(text.rstrip("\n"))
+    if run.args.summary:
+        path = Path(run.args.summary)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as handle:  # $GITHUB_STEP_SUMMARY is appended to
+            handle.write(text)
