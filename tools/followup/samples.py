@@ -167,6 +167,7 @@ def _special_cases(specs: list[Spec], rng: random.Random) -> None:
     # a referral from an old customer (seed 001: 老客户介绍)
     by_id["li-na"].referred_by = "zhang-min"
     by_id["li-na"].source = "老客户介绍"
+    by_id["li-na"].owner = by_id["zhang-min"].owner  # a referral goes to the referrer's salesperson
     # 撞单: the same phone registered by two salespeople
     by_id["wang-qiang"].contact = (by_id["wang-qiang"].contact[0], "业主", by_id["zhang-min"].contact[2])
     by_id["hangzhou-textile"].contact = ("何晓燕", "采购经理", "+86 " + by_id["ningbo-valves"].contact[2])

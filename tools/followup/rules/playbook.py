@@ -323,6 +323,16 @@ class _Builder:
                 self.fail("FU505", path + ("tiers",), reason="order")
             method = Rank(tiers, fact, basis)
         self.problems.extend(compiler.problems)
+        ids = {t.id for t in tiers}
+        for i, t in enumerate(tiers):
+            if t.stall and t.stall["to"] not in ids:
+                self.fail("FU505", path + ("tiers", i, "stall", "to"), reason="unknown-tier",
+                          tier=t.stall["to"])
+        if spec.get("drives_followup"):
+            for i, (t, raw) in enumerate(zip(tiers, spec["tiers"])):
+                if t.cadence is None and isinstance(raw, dict) and "cadence" not in raw:
+                    self.fail("FU508", path + ("tiers", i), value=f"{t.id}: no cadence",
+                              allowed="{days: N} or {workdays: N}")
         return method
 
     def tiers(self, spec: dict, path: tuple, compiler: Compiler, method: str) -> list[Tier] | None:
@@ -349,10 +359,22 @@ class _Builder:
                 when=when,
                 min_points=t.get("min_points"),
                 up_to=t.get("up_to"),
-                stall=t.get("stall"),
+                stall=self.stall(t.get("stall"), tpath + ("stall",)),
                 win_rate=t.get("win_rate"),
             ))
         return tiers or None
+
+    def stall(self, raw, path: tuple) -> dict | None:
+        """``stall: {after_days: 7, to: B}`` — held this long without progress → suggest ``to``
+        (seed 004: an undecided A drops to B after a week; seed 000: 7–10 days → B or D)."""
+        if raw is None:
+            return None
+        days = raw.get("after_days") if isinstance(raw, dict) else None
+        if not isinstance(days, int) or isinstance(days, bool) or days <= 0 or \
+                not isinstance(raw.get("to"), (str, int)) or set(raw) - {"after_days", "to", "label"}:
+            self.fail("FU508", path, value=str(raw), allowed="{after_days: N, to: tier}")
+            return None
+        return {**raw, "to": str(raw["to"])}
 
     def cadence(self, raw, path: tuple) -> Cadence | None:
         if raw is None:
