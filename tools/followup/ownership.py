@@ -358,9 +358,8 @@ def valid_registration(customer) -> bool:
 
 _COMPANY = re.compile(r"(公司|集团|厂|店|工作室|事务所|中心|医院|学校|银行|co\.?|ltd\.?|inc\.?|corp\.?|llc|gmbh)",  # noqa: E501
                       re.I)
-_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司", "分公司",
-             "co., ltd.", "co.,ltd.", "co. ltd.", "co ltd", "company limited", "limited", "ltd.", "ltd",
-             "inc.", "inc", "corp.", "corp", "llc", "gmbh", "co.")
+_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "分公司", "公司")
+_LATIN_SUFFIX = re.compile(r"(?:^|[\s,.])(?:co|company|ltd|limited|inc|corp|corporation|llc|gmbh)[\s,.]*$")
 
 
 def normalise_company(name: str) -> str:
@@ -377,12 +376,12 @@ def normalise_company(name: str) -> str:
     text = re.sub(r"[((\[].*?[))\]]", "", text)
     changed = True
     while changed:
-        changed = False
-        stripped = text.rstrip(" .,")
+        stripped = _LATIN_SUFFIX.sub("", text.rstrip(" .,"))
         for suffix in _SUFFIXES:
             if stripped.endswith(suffix) and len(stripped) > len(suffix):
-                text, changed = stripped[: -len(suffix)], True
+                stripped = stripped[: -len(suffix)]
                 break
+        changed, text = stripped != text and bool(stripped), stripped or text
     return re.sub(r"[\s\W_]+", "", text)
 
 
