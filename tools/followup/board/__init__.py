@@ -1,0 +1,109 @@
+"""The follow-up board: Markdown pages generated from the records, built by MkDocs (Material).
+
+Two steps, so any builder that reads ``mkdocs.yml`` can build the board (MkDocs,
+ProperDocs, Zensical) — no generator plugin:
+
+1. :func:`generate` writes plain Markdown into ``site_src/`` (``index.md``, ``today.md``,
+   ``tiers/``, ``people/``, ``customers/`` …), a pure function of the records, the
+   rules and the as-of date. Files whose text did not change are not touched, and
+   generated pages that are no longer produced are removed; hand-written files
+   (``site_src/assets/`` and any page without the generated marker) are left alone.
+2. :func:`build` runs MkDocs in strict mode into ``site/``.
+
+Customer pages stay out of the nav (``not_in_nav``): Material renders the whole nav
+into every page, so a nav with 30,000 customers would cost quadratic time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+from pathlib import Path
+
+from .pages import MARKER, Board
+
+GENERATED_DIRS = ("customers", "tiers", "people")
+
+
+def render_pages(ws, grades, as_of: dt.date, lang: str) -> dict[str, str]:
+    return Board(ws, grades, as_of, lang).pages()
+
+
+def _is_generated(path: Path) -> bool:
+    try:
+        with path.open("r", encoding="utf-8") as handle:
+            return MARKER in handle.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def generate(ws, grades, as_of: dt.date, lang: str, target: Path) -> dict[str, int]:
+    """Write the pages into ``target`` (``site_src/``); return counts of what changed."""
+    pages = render_pages(ws, grades, as_of, lang)
+    target.mkdir(parents=True, exist_ok=True)
+    root = target.resolve()
+    written = unchanged = removed = 0
+    for rel, text in sorted(pages.items()):
+        path = (target / rel).resolve()
+        if root not in path.parents:  # slugs make this impossible; refuse rather than trust
+            raise ValueError(f"page path escapes {target}: {rel}")
+        data = text.encode("utf-8")
+        if path.is_file() and path.read_bytes() == data:
+            unchanged += 1
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        written += 1
+    wanted = {(target / rel).resolve() for rel in pages}
+    for path in sorted(target.rglob("*.md")):
+        if path.resolve() not in wanted and _is_generated(path):
+            path.unlink()
+            removed += 1
+    for folder in GENERATED_DIRS:
+        directory = target / folder
+        if directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+    _write_feeds(ws, grades, target / "calendars", as_of)
+    return {"pages": len(pages), "written": written, "unchanged": unchanged, "removed": removed}
+
+
+def _write_feeds(ws, grades, target: Path, as_of: dt.date) -> None:
+    """iCalendar feeds, when the feeds module is installed (built separately)."""
+    if importlib.util.find_spec("followup.icsfeed") is None:
+        return
+    module = importlib.import_module("followup.icsfeed")
+    writer = getattr(module, "write_feeds", None)
+    if writer is not None:
+        writer(ws, grades, target, as_of)
+
+
+def mkdocs_config(root: Path, ws, lang: str, **overrides):
+    """Load ``mkdocs.yml`` with the team's language and title applied (strict mode)."""
+    import yaml
+    from mkdocs.config import load_config
+
+    config_file = root / "mkdocs.yml"
+    with config_file.open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle) or {}
+    theme = dict(raw.get("theme") or {"name": "material"})
+    theme["language"] = lang
+    title = ws.rules.settings.site_title if ws.rules else None
+    if lang == "en" and title == "客户跟进看板":
+        title = "Follow-up board"
+    return load_config(
+        str(config_file), strict=True, theme=theme, site_name=title or raw.get("site_name"), **overrides
+    )
+
+
+def build(root: Path, ws, lang: str) -> None:
+    """Build ``site/`` from ``site_src/`` with MkDocs in strict mode; raises on failure."""
+    import logging
+
+    from mkdocs.commands.build import build as mkdocs_build
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    config = mkdocs_config(root, ws, lang)
+    mkdocs_build(config)
