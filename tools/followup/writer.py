@@ -173,3 +173,44 @@ def write_atomic(path: Path, old: bytes, new: bytes) -> None:
         raise
     if path.read_bytes() != new:
         raise WriteRefused(str(path), "read-back after writing does not match")
+
+
+def create_new(path: Path, data: bytes, check=None) -> None:
+    """Create ``path`` holding ``data``; refuse if anything already exists there.
+
+    The bytes go to a temp file in the same folder first (fsync), which is then
+    *linked* to the target name: ``os.link`` fails if the name exists, so unlike
+    ``os.replace`` it can never overwrite a customer someone created meanwhile.
+    ``check(bytes)`` (optional) proves the content before anything is written (the
+    importer reads each new file with both YAML readers and compares the data with
+    what it meant). The new file is read back and compared byte for byte.
+    """
+    if path.exists():
+        raise WriteRefused(str(path), "the file already exists; it is never overwritten")
+    if check is not None:
+        check(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise WriteRefused(str(path), "the file already exists; it is never overwritten") from None
+        except OSError:  # a file system without hard links: exclusive create instead
+            try:
+                with open(path, "xb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except FileExistsError:
+                raise WriteRefused(str(path), "the file already exists; it is never overwritten") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    if path.read_bytes() != data:
+        raise WriteRefused(str(path), "read-back after writing does not match")

@@ -1,0 +1,393 @@
+"""Importing the sheets Chinese teams really keep: written here with openpyxl and csv,
+in every encoding Excel and WPS write, with merged headers, blank rows, serial and
+text dates; each import must leave a repository that ``followup check`` passes.
+
+The sheet builders are reused by the export and walkthrough tests (and wrote
+``docs/examples/客户表.xlsx``; a test below keeps that file equal to the builder).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from followup import yaml12
+from followup.cli import main
+from followup.document import split
+from followup.spreadsheet.importer import slug
+from followup.writer import WriteRefused, create_new
+
+AS_OF = "2026-11-22"
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "docs" / "examples" / "客户表.xlsx"
+
+HEADER = ["序号", "客户名称", "联系人", None, None, None, "微信", "负责人", "来源", "登记日期", "客户等级",
+          "需求", "预计成交", "金额", "最近跟进", "跟进记录", "备注"]
+SUBHEADER = [None, None, "姓名", "职务", "手机", "邮箱"] + [None] * 11
+
+# the rows of the example sheet: dates in every form a sheet holds them
+ROWS = [
+    [1, "上海恒通贸易有限公司", "王强", "采购经理", 13812345678, "wq@hengtong.example", "wq_buyer",
+     "李明", "展会", dt.datetime(2026, 10, 8), "A", "明确需求", "2026/12/1", "12万", None,
+     "2026/10/12 电话沟通,要报价;2026年10月20日 到访看样品\n2026.11.3 微信发了合同", "重点客户"],
+    [2, "杭州青禾家居有限公司", "赵敏", "总经理", "139 0571 2233", None, None,
+     "王芳", "转介绍", 46300, "B", "明确需求", 46380, 80000, "2026-11-10",
+     "老客户介绍。2026-11-10 电话,下月再谈", None],
+    [3, "苏州新拓电子科技有限公司", "孙磊", "技术总监", "0512-6688 1234 / 13900001111",
+     "sunlei@xintuo.example", None, "陈静", "网络", "2026年10月15日", "C", "潜在需求", None, "¥50,000", None,
+     "2026/10/16 发了资料", "对价格敏感"],
+    [4, "张伟", "张伟", None, "13700001111", None, "zw_88", "li-ming", "电话", "2026.10.20", "D",
+     "无需求", None, None, "2026/11/2", None, None],
+    [None] * 17,  # a blank row in the middle, as sheets have
+    [5, "宁波海曙建材商行", "钱红", "老板", 13600002222, None, None, "刘洋", "展会", "2026-10-21", "B",
+     "明确需求", "2027年1月15日", "3.5万元", None, "2026/10/22 到访;2026/11/05 未接通", None],
+    [6, "上海恒通贸易有限公司", "王强", "采购经理", "138-1234-5678", None, None, "李明", "展会",
+     "2026/10/8", "A", None, None, None, None, None, "重复登记"],  # the same customer again
+    [7, "广州南越餐饮管理有限公司", "黄丽", "行政", "020-8888 6666", "huangli@nanyue.example", None,
+     "王芳", "老客户介绍", "2026/11/18", "A", "明确需求", "2026-12-10", 200000, None,
+     "2026年11月19日 上门量房,客户很满意", None],
+]
+
+
+def example_sheet(path: Path) -> Path:
+    """The example sheet: a merged title, a two-level merged header (联系人 over 姓名/职务/手机/邮箱),
+    numbers, serials and text dates, a blank row, a duplicate and a 合计 row."""
+    book = Workbook()
+    ws = book.active
+    ws.title = "客户登记"
+    ws.append(["2026 年客户登记表(华东、华南)"])
+    ws.merge_cells("A1:Q1")
+    ws.append(HEADER)
+    ws.append(SUBHEADER)
+    ws.merge_cells("C2:F2")
+    for col in "ABGHIJKLMNOPQ":
+        ws.merge_cells(f"{col}2:{col}3")
+    for row in ROWS:
+        ws.append(row)
+    ws.append(["合计", None, None, None, None, None, None, None, None, None, None, None, None, 505000])
+    book.save(path)
+    return path
+
+
+def flat_rows() -> tuple[list[str], list[list]]:
+    """The same customers as a flat table (one header row), for CSV."""
+    header = ["客户名称", "联系人", "职务", "手机", "邮箱", "负责人", "来源", "登记日期", "客户等级", "需求",
+              "预计成交", "跟进记录", "备注"]
+    rows = [["上海恒通贸易有限公司", "王强", "采购经理", "13812345678", "wq@hengtong.example", "李明",
+             "展会", "2026/10/8", "A", "明确需求", "2026年12月1日",
+             "2026/10/12 电话沟通,要报价;2026/10/20 到访", "重点"],
+            ["", "", "", "", "", "", "", "", "", "", "", "", ""],
+            ["杭州青禾家居有限公司", "赵敏", "总经理", "139 0571 2233", "", "王芳", "转介绍", "2026-10-05",
+             "B", "明确需求", "2026.12.20", "2026年11月10日 电话,下月再谈", ""],
+            ["张伟", "张伟", "", "13700001111", "", "li-ming", "电话", "2026.10.20", "D", "无需求", "",
+             "", "同名测试"]]
+    return header, rows
+
+
+def write_csv(path: Path, encoding: str, delimiter: str = ",") -> Path:
+    header, rows = flat_rows()
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def run(capsys, *argv) -> tuple[int, str]:
+    code = main([*argv, "--as-of", AS_OF])
+    return code, capsys.readouterr().out
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "customers").rglob("*"))
+            if p.is_file()}
+
+
+def front(root: Path, cid: str) -> dict:
+    doc = split(cid, (root / "customers" / f"{cid}.md").read_bytes())
+    return yaml12.load_fast(doc.yaml_text)
+
+
+# --- realistic xlsx ----------------------------------------------------------------------
+
+
+def test_xlsx_with_merged_headers_blank_rows_and_every_date_form(empty_repo, capsys):
+    sheet = example_sheet(empty_repo / "客户表.xlsx")
+    root = str(empty_repo)
+    code, out = run(capsys, "import", str(sheet), "--root", root)
+    assert code == 0, out
+    assert "表头在第 3 行" in out and "FU807" in out  # the duplicate row 9 is reported
+    assert snapshot(empty_repo) == {}, "a dry run writes no customer"
+    mapping = (empty_repo / "客户表.mapping.yaml").read_text(encoding="utf-8")
+    for line in ("客户名称: name", "姓名: contact.name", "手机: contact.phone", "邮箱: contact.email",
+                 "负责人: owner", "登记日期: registered", "客户等级: notes", "需求: need",
+                 "预计成交: expected_close", "金额: deal_value", "最近跟进: last_contact",
+                 "跟进记录: log", "备注: notes", "序号: ignore"):
+        assert line in mapping
+
+    code, out = run(capsys, "import", str(sheet), "--root", root, "--write")
+    assert code == 0, out
+    assert len(snapshot(empty_repo)) == 6
+    assert main(["check", "--root", root, "--as-of", AS_OF]) == 0, capsys.readouterr().out
+
+    hengtong = front(empty_repo, "shang-hai-heng-tong-mao-yi")
+    assert hengtong["registered"] == dt.date(2026, 10, 8)  # a datetime cell
+    assert hengtong["contacts"][0] == {"name": "王强", "role": "采购经理", "phone": "13812345678",
+                                       "email": "wq@hengtong.example", "wechat": "wq_buyer"}
+    assert hengtong["need"] == "clear" and hengtong["expected_close"] == dt.date(2026, 12, 1)
+    assert hengtong["deal_value"] == 120000  # 12万
+    assert [(e["date"], e.get("channel")) for e in hengtong["log"]] == [
+        (dt.date(2026, 10, 12), "电话"), (dt.date(2026, 10, 20), "到访"), (dt.date(2026, 11, 3), "微信")]
+    assert hengtong["tier"] == "A"  # clear need, closing within 30 days of the last contact
+
+    qinghe = front(empty_repo, "hang-zhou-qing-he-jia-ju")
+    assert qinghe["registered"] == dt.date(2026, 10, 5)  # Excel serial 46300
+    assert qinghe["expected_close"] == dt.date(2026, 12, 24)  # serial 46380
+    assert qinghe["log"][-1]["date"] == dt.date(2026, 11, 10)
+    body = (empty_repo / "customers" / "hang-zhou-qing-he-jia-ju.md").read_text(encoding="utf-8")
+    assert "跟进记录:老客户介绍。" in body and "客户等级:B" in body
+
+    xintuo = front(empty_repo, "su-zhou-xin-tuo-dian-zi-ke-ji")
+    assert xintuo["registered"] == dt.date(2026, 10, 15)  # 2026年10月15日
+    assert [c.get("phone") for c in xintuo["contacts"]] == ["0512-6688 1234", "13900001111"]
+    assert xintuo["deal_value"] == 50000
+
+    zhang = front(empty_repo, "zhang-wei")
+    assert zhang["registered"] == dt.date(2026, 10, 20)  # 2026.10.20
+    assert zhang["owner"] == "li-ming"  # an id in the owner column
+    assert zhang["log"] == [{"date": dt.date(2026, 11, 2), "by": "li-ming",
+                             "note": "最近跟进(导入自表格)"}]
+    assert zhang["tier"] == "E"
+
+    haishu = front(empty_repo, "ning-bo-hai-shu-jian-cai-shang-hang")
+    assert haishu["deal_value"] == 35000
+    assert [e.get("channel") for e in haishu["log"]] == ["到访", "未接通"]
+    assert haishu["expected_close"] == dt.date(2027, 1, 15)
+
+
+def test_reimporting_the_same_sheet_creates_and_changes_nothing(empty_repo, capsys):
+    sheet = example_sheet(empty_repo / "客户表.xlsx")
+    root = str(empty_repo)
+    assert run(capsys, "import", str(sheet), "--root", root, "--write")[0] == 0
+    before = snapshot(empty_repo)
+    code, out = run(capsys, "import", str(sheet), "--root", root, "--write")
+    assert code == 0
+    assert "已新建 0 个客户文件" in out and "已存在 7 行" in out
+    assert snapshot(empty_repo) == before
+
+
+# --- csv in every encoding ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding, reported", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
+                                                 ("gbk", "gb18030"), ("gb18030", "gb18030")])
+def test_csv_in_the_encodings_chinese_excel_writes(empty_repo, capsys, encoding, reported):
+    sheet = write_csv(empty_repo / "客户.csv", encoding)
+    root = str(empty_repo)
+    code, out = run(capsys, "import", str(sheet), "--root", root, "--write")
+    assert code == 0, out
+    assert f"编码 {reported}" in out
+    assert sorted(snapshot(empty_repo)) == ["customers/hang-zhou-qing-he-jia-ju.md",
+                                            "customers/shang-hai-heng-tong-mao-yi.md",
+                                            "customers/zhang-wei.md"]
+    data = front(empty_repo, "shang-hai-heng-tong-mao-yi")
+    assert data["name"] == "上海恒通贸易有限公司" and data["expected_close"] == dt.date(2026, 12, 1)
+    assert data["log"][0]["note"] == "电话沟通,要报价"
+    assert main(["check", "--root", root, "--as-of", AS_OF]) == 0, capsys.readouterr().out
+
+
+def test_tab_separated_text_export_is_read_too(empty_repo, capsys):
+    sheet = write_csv(empty_repo / "客户.csv", "gb18030", delimiter="\t")
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert code == 0, out
+    assert len(snapshot(empty_repo)) == 3
+
+
+def test_unreadable_bytes_are_a_problem_not_a_traceback(empty_repo, capsys):
+    bad = empty_repo / "bad.xlsx"
+    bad.write_bytes(b"not a zip file")
+    code, out = run(capsys, "import", str(bad), "--root", str(empty_repo))
+    assert code == 1 and "FU801" in out
+
+
+# --- problems: invalid rows, unknown owners, duplicates ----------------------------------------
+
+
+def _sheet(path: Path, rows: list[list], header=("客户名称", "负责人", "电话", "登记日期", "邮箱")) -> Path:
+    book = Workbook()
+    book.active.append(list(header))
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_invalid_rows_and_unknown_owners_are_reported_with_row_and_column(empty_repo, capsys):
+    sheet = _sheet(empty_repo / "s.xlsx", [
+        ["甲方科技公司", "李明", "13811112222", "2026/11/1", None],
+        [None, "李明", "13811113333", "2026/11/1", None],          # no name
+        ["乙方科技公司", "小周", "13811114444", "2026/11/1", None],      # unknown owner
+        ["丙方科技公司", "王芳", "13811115555", "明天", None],           # not a date
+        ["丁方科技公司", "王芳", "13811116666", "2026/11/1", "ding#example"],  # not an email
+        ["戊方科技公司", "王芳", "138 1111 2222", "2026/11/2", None],    # the phone of row 2
+    ])
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert code == 1
+    assert "s.xlsx:3:1: FU803" in out
+    assert "s.xlsx:4:2: FU804" in out and "小周" in out
+    assert "s.xlsx:5:4: FU805" in out and "明天" in out
+    assert "s.xlsx:6:5: FU811" in out
+    assert "s.xlsx:7:1: FU807" in out
+    assert sorted(snapshot(empty_repo)) == ["customers/jia-fang-ke-ji.md"]
+    assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
+
+
+def test_the_edited_mapping_file_is_used(empty_repo, capsys):
+    sheet = _sheet(empty_repo / "s.xlsx",
+                   [["乙方科技公司", "小周", "13811114444", "2026/11/1", "x@y.example"]])
+    root = str(empty_repo)
+    assert run(capsys, "import", str(sheet), "--root", root)[0] == 1
+    mapping = empty_repo / "s.mapping.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    assert "小周: ~" in text
+    text = text.replace("小周: ~", "小周: wang-fang").replace("邮箱: contact.email", "邮箱: ignore")
+    mapping.write_text(text, encoding="utf-8")
+    code, out = run(capsys, "import", str(sheet), "--root", root, "--write")
+    assert code == 0, out
+    data = front(empty_repo, "yi-fang-ke-ji")
+    assert data["owner"] == "wang-fang" and "email" not in data["contacts"][0]
+
+
+def test_a_wrong_mapping_target_points_at_its_line(empty_repo, capsys):
+    sheet = _sheet(empty_repo / "s.xlsx", [["甲方科技公司", "李明", "13811112222", "2026/11/1", None]])
+    (empty_repo / "s.mapping.yaml").write_text(
+        "columns:\n  客户名称: name\n  负责人: owner\n  电话: telephone\n", encoding="utf-8")
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo))
+    assert code == 1
+    assert "s.mapping.yaml:4:" in out and "FU809" in out and "telephone" in out
+
+
+def test_default_owner_takes_rows_without_a_known_owner(empty_repo, capsys):
+    sheet = _sheet(empty_repo / "s.xlsx", [["甲方科技公司", None, "13811112222", "2026/11/1", None],
+                                           ["乙方科技公司", "小周", "13811113333", "2026/11/1", None]])
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write",
+                    "--default-owner", "chen-jing")
+    assert code == 0, out
+    assert {front(empty_repo, c)["owner"] for c in ("jia-fang-ke-ji", "yi-fang-ke-ji")} == {"chen-jing"}
+
+
+def test_rows_matching_existing_customers_by_phone_email_or_company_are_skipped(empty_repo, capsys):
+    root = str(empty_repo)
+    first = _sheet(empty_repo / "a.xlsx", [["上海恒通贸易有限公司", "李明", "13811112222", "2026/11/1", None],
+                                           ["张伟", "李明", "13811113333", "2026/11/1", "zw@x.example"]])
+    assert run(capsys, "import", str(first), "--root", root, "--write")[0] == 0
+    before = snapshot(empty_repo)
+    second = _sheet(empty_repo / "b.xlsx", [
+        ["上海恒通贸易 有限公司", "王芳", None, "2026/11/5", None],  # the company, spelled apart
+        ["王五", "王芳", "+86 138-1111-2222", "2026/11/5", None],   # the phone
+        ["李四", "王芳", None, "2026/11/5", "ZW@x.example"],        # the email
+        ["张伟", "王芳", "13999998888", "2026/11/5", None],          # a namesake: other phone
+    ])
+    code, out = run(capsys, "import", str(second), "--root", root, "--write")
+    assert code == 0, out
+    assert out.count("FU808") == 3 and "FU814" in out
+    after = snapshot(empty_repo)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert sorted(set(after) - set(before)) == ["customers/zhang-wei-2.md"]
+    assert main(["check", "--root", root, "--as-of", AS_OF]) == 0, capsys.readouterr().out
+
+
+def test_followups_outside_the_records_dates_stay_notes(empty_repo, capsys):
+    sheet = _sheet(empty_repo / "s.xlsx", [["甲方科技公司", "李明", "13811112222", "2026/11/1",
+                                            "2025/3/1 旧记录;2026/11/5 电话;2027/1/1 计划拜访"]],
+                   header=("客户名称", "负责人", "电话", "登记日期", "跟进记录"))
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert code == 0 and out.count("FU815") == 2
+    data = front(empty_repo, "jia-fang-ke-ji")
+    assert [e["date"] for e in data["log"]] == [dt.date(2026, 11, 5)]
+    body = (empty_repo / "customers" / "jia-fang-ke-ji.md").read_text(encoding="utf-8")
+    assert "2025-03-01:旧记录" in body and "2027-01-01:计划拜访" in body
+    assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
+
+
+def test_next_followup_column_sets_a_hand_set_next_date(empty_repo, capsys):
+    sheet = _sheet(empty_repo / "s.xlsx", [["甲方科技公司", "李明", "13811112222", "2026/11/1", "2026/11/5",
+                                            "2026/12/1"]],
+                   header=("客户名称", "负责人", "电话", "登记日期", "最近跟进", "下次跟进"))
+    assert run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")[0] == 0
+    data = front(empty_repo, "jia-fang-ke-ji")
+    assert data["log"][-1]["next"] == dt.date(2026, 12, 1) and data["due"] == dt.date(2026, 12, 1)
+
+
+# --- never overwrite ---------------------------------------------------------------------------
+
+
+def test_create_new_refuses_an_existing_file_and_leaves_it_alone(tmp_path):
+    target = tmp_path / "a.md"
+    target.write_bytes(b"mine")
+    with pytest.raises(WriteRefused):
+        create_new(target, b"theirs")
+    assert target.read_bytes() == b"mine"
+    create_new(tmp_path / "b.md", b"new")
+    assert (tmp_path / "b.md").read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]  # no temp files left
+
+
+def test_a_file_that_appears_between_plan_and_write_is_not_overwritten(empty_repo, capsys):
+    from followup.spreadsheet.importer import plan_import, write_planned
+    from followup.spreadsheet.mapping import propose
+    from followup.spreadsheet.table import read_table
+    from followup.workspace import load_workspace
+
+    sheet = _sheet(empty_repo / "s.xlsx", [["甲方科技公司", "李明", "13811112222", "2026/11/1", None]])
+    ws = load_workspace(empty_repo, dt.date(2026, 11, 22))
+    table = read_table(sheet)
+    plan = plan_import(ws, table, propose(table, ws.rules.playbook.facts, ws.rules.team), "s.xlsx",
+                       dt.date(2026, 11, 22))
+    someone_else = empty_repo / "customers" / "jia-fang-ke-ji.md"
+    someone_else.write_bytes(b"written meanwhile")
+    write_planned(ws, plan)
+    assert someone_else.read_bytes() == b"written meanwhile"
+    assert [p.code for p in plan.problems] == ["FU812"]
+
+
+# --- ids, speed, the shipped example --------------------------------------------------------------
+
+
+def test_ids_are_readable_pinyin_without_the_legal_suffix():
+    assert slug("上海恒通贸易有限公司") == "shang-hai-heng-tong-mao-yi"
+    assert slug("张伟") == "zhang-wei"
+    assert slug("ABC 科技") == "abc-ke-ji"
+    assert len(slug("非常长的公司名字" * 10)) <= 48
+
+
+def test_a_thousand_row_sheet_imports_in_seconds(empty_repo, capsys):
+    owners = ["李明", "王芳", "陈静", "刘洋"]
+    rows = [[f"测试客户{i:04d}有限公司", owners[i % 4], f"139{i:08d}", f"2026/10/{1 + i % 28}",
+             f"2026/11/{1 + i % 20} 电话沟通 第{i}次;2026年11月{1 + i % 20}日 微信跟进"] for i in range(1000)]
+    sheet = _sheet(empty_repo / "big.xlsx", rows,
+                   header=("客户名称", "负责人", "电话", "登记日期", "跟进记录"))
+    started = time.perf_counter()
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    elapsed = time.perf_counter() - started
+    assert code == 0, out[-2000:]
+    assert len(snapshot(empty_repo)) == 1000
+    print(f"imported 1,000 rows in {elapsed:.1f} s")
+    assert elapsed < 60, "a loose smoke bound; the measured figure is in docs/spreadsheet.md"
+    assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
+
+
+def test_the_shipped_example_sheet_is_the_one_this_file_builds(tmp_path):
+    built = load_workbook(example_sheet(tmp_path / "x.xlsx"))
+    shipped = load_workbook(EXAMPLE)
+    for a, b in zip(built.worksheets, shipped.worksheets, strict=True):
+        assert [list(r) for r in a.iter_rows(values_only=True)] == \
+               [list(r) for r in b.iter_rows(values_only=True)]
+        assert sorted(map(str, a.merged_cells.ranges)) == sorted(map(str, b.merged_cells.ranges))
