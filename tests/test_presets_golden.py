@@ -206,6 +206,10 @@ def _explain_cases():
                     yield pytest.param(folder, gi, case["name"], id=f"{folder}/{case['name']}")
 
 
+def test_every_preset_has_a_followup_explain_case():
+    assert {p.values[0] for p in _explain_cases()} == set(_folders())
+
+
 @pytest.mark.parametrize(("folder", "group", "name"), list(_explain_cases()))
 def test_followup_explain_prints_the_reasons(folder, group, name, tmp_path, capsys):
     """``followup explain`` on a repository holding this case's group prints ✓/✗ reasons."""
