@@ -211,17 +211,26 @@ def judge(root: Path, ref: str, head: Workspace, head_grades: dict, as_of: dt.da
     with tempfile.TemporaryDirectory(prefix="followup-base-") as tmp:
         base_root = Path(tmp) / "base"
         has_rules = materialise(root, ref, base_root)
-        base = load_workspace(base_root, as_of)
+        base = _load_uncached(base_root, as_of)
         base_grades = (grade_all(base.customers, base.rules.playbook, base.rules.calendar)
                        if has_rules and base.rules else {})
         summary.rules_changed = sorted(c.new or c.old for c in changes
                                        if (c.new or c.old or "").startswith("rules/"))
         if summary.rules_changed and has_rules and head.rules is not None:
             summary.impact = _impact(root, base_root, head, head_grades, as_of)
-    if not (has_rules and base.rules):
-        base = Workspace(root=root, rules=None)
-    _judge_customers(summary, changes, base, base_grades, head, head_grades, as_of)
+        if not (has_rules and base.rules):
+            base = Workspace(root=root, rules=None)
+        # inside the `with`: the base's documents may be read from disk on demand
+        _judge_customers(summary, changes, base, base_grades, head, head_grades, as_of)
     return summary
+
+
+def _load_uncached(root: Path, as_of: dt.date) -> Workspace:
+    """Load a throw-away checkout without touching the parse cache."""
+    try:
+        return load_workspace(root, as_of, cache=False)
+    except TypeError:  # a workspace loader without a cache
+        return load_workspace(root, as_of)
 
 
 def _impact(root: Path, base_root: Path, head: Workspace, head_grades: dict, as_of: dt.date) -> list[Row]:

@@ -59,9 +59,13 @@ def _errors_of(data: dict, path: str, ws) -> list:
 
 def _regrade(ws, path: str, data: dict):
     """Grade the customer ``path`` as if its front matter were ``data`` (others as they are)."""
-    customer, _ = parse_customer(data, path, ws.rules.playbook, ws.rules.team, None)
-    others = [c for c in ws.customers if c.path != path]
-    return grade_all([*others, customer], ws.rules.playbook, ws.rules.calendar)[path]
+    from ..rules.methods import Rank
+
+    playbook = ws.rules.playbook
+    customer, _ = parse_customer(data, path, playbook, ws.rules.team, None)
+    ranked = any(isinstance(c.method, Rank) for c in playbook.classifications.values())
+    others = [c for c in ws.customers if c.path != path] if ranked else []  # ranks need everyone
+    return grade_all([*others, customer], playbook, ws.rules.calendar)[path]
 
 
 def _apply(run: Run, ws, customer, *, values: dict | None = None, append: dict | None = None) -> int | None:
