@@ -23,8 +23,9 @@ Other case keys: ``log`` (replaces the default contact), ``expect`` (tiers of th
 classifications), ``due`` (the computed due date), ``priority`` (the label of the first
 call-list priority rule it matches, null for none), ``explain`` (lines the explanation
 must hold) and ``cli_explain`` (lines ``followup explain`` must print). A top-level
-``stalls: {A: [10, B]}`` checks the tiers' stall rules. Every customer of a group is graded together, so
-rank (Pareto) groups are populations of their own.
+``stalls: {A: [10, B]}`` checks the tiers' stall rules, ``inactivity:`` the playbook's.
+Every customer of a group is graded together, so rank (Pareto) groups are populations of
+their own.
 """
 
 from __future__ import annotations
@@ -182,6 +183,14 @@ def test_stall_rules(folder, golden_tmp):
     spec, ws, _ = _graded(folder, golden_tmp)
     for tier, (days, to) in (spec.get("stalls") or {}).items():
         assert stall_rule(ws.rules.playbook, str(tier)) == (days, str(to))
+
+
+@pytest.mark.parametrize("folder", _folders())
+def test_inactivity_rules(folder, golden_tmp):
+    """``inactivity: {...}`` — half a year silent: change channel; a year: archive (seed 002)."""
+    spec, ws, _ = _graded(folder, golden_tmp)
+    if "inactivity" in spec:
+        assert ws.rules.playbook.inactivity == spec["inactivity"]
 
 
 def test_every_preset_has_golden_cases():
