@@ -104,33 +104,32 @@ def stall_alerts(ws, grades: dict[str, Grade], as_of: dt.date) -> list[Alert]:
 
 
 def protection_alerts(
-    ws, grades: dict[str, Grade], as_of: dt.date, days: int = PROTECTION_DAYS
+    ws, grades: dict[str, Grade], as_of: dt.date, days: int | None = None
 ) -> list[Alert]:
-    """No follow-up by an owner for more than ``days`` days: the protection has lapsed,
-    and the customer's next visit counts as a new customer (seed 001/004).
+    """Ownership protection has lapsed: the customer's next visit counts as a new customer
+    (seed 001/004), and with ``on_lapse: pool`` it is due back in the public pool.
 
-    The ownership policy (``rules/ownership.yaml``) may later pass its own ``days``.
+    The rules come from ``rules/ownership.yaml`` (:mod:`followup.ownership`: 7 days
+    without a follow-up by the owner by default, or the seed-004 variants); an explicit
+    ``days`` replaces them with that single rule. Locked customers and the pool's own
+    customers never lapse.
     """
+    from .ownership import Policy, history_of, load_policy, protection
+
+    policy = load_policy(ws.root)[0] if days is None else Policy(days_without_followup=days)
     playbook = ws.rules.playbook
     alerts = []
     for g in _active(grades):
         c = g.customer
-        owners = set(c.owners)
-        mine = [e.date for e in c.log if e.by in owners and playbook.is_contact(e.channel)]
-        since = max(mine) if mine else c.registered
-        if since is None:
+        if c.owner == policy.pool:
             continue
-        idle = (as_of - since).days
-        if idle > days:
-            alerts.append(
-                Alert(
-                    "protection",
-                    g,
-                    idle,
-                    since,
-                    {"limit": days, "expired_on": since + dt.timedelta(days=days)},
-                )
-            )
+        prot = protection(c, policy, playbook, history_of(ws, c))
+        if not prot.lapsed(as_of) or prot.last_followup is None:
+            continue
+        since = prot.last_followup
+        limit = (prot.expires - since).days
+        alerts.append(Alert("protection", g, (as_of - since).days, since,
+                            {"limit": limit, "expired_on": prot.expires, "rule": prot.rule}))
     return sorted(alerts, key=lambda a: (-a.days, a.customer.id))
 
 
