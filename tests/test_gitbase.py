@@ -362,3 +362,20 @@ def test_a_repository_inside_a_sub_folder(tmp_path, capsys):
     code, out, _ = check(root, capsys)
     assert code == 1
     assert "customers/zhang-wei.md:1:1: FU721" in out
+
+
+def test_recycling_by_the_tier_rule_passes_review(repo, capsys):
+    # protection runs 30 days, but an A customer goes back to the pool after 3 days without a call
+    write(repo, "rules/ownership.yaml", "protection: {days_without_followup: 30}\n"
+                                        "recycle: {tiers: {A: {no_followup_days: 3}}}\n")
+    git(repo, "commit", "-qam", "policy")
+    git(repo, "tag", "-f", "base")
+    assert main(["recycle", "--write", "--root", str(repo), "--as-of", AS_OF]) == 0
+    assert "customers/zhang-wei.md:张伟(李明)→ 公海:超期未跟进(截至 2026-11-21)" in capsys.readouterr().out
+    code, out, summary = check(repo, capsys)
+    assert code == 0, out
+    assert "| 张伟 (`zhang-wei`) | 李明 → 公海 | 回收到公海 |" in summary
+    # a salesperson moving it to themselves the same way is still refused
+    edit(repo, "customers/zhang-wei.md", "owner: pool", "owner: wang-fang")
+    code, out, _ = check(repo, capsys)
+    assert code == 1 and "FU725" in out

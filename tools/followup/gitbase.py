@@ -331,8 +331,9 @@ def _modified(summary, before, after, base, head, base_grades, head_grades, poli
     if before.owner != after.owner and team is not None:
         history_before, _ = owner_history(old_data, before.path)
         history_after, _ = owner_history(new_data, after.path)
+        base_grade = base_grades.get(before.path)
         ok, why = owner_change_verdict(before, after, policy, playbook, team, history_after, history_before,
-                                       as_of, holdings)
+                                       as_of, holdings, base_grade.tier if base_grade else None)
         summary.owner_changes.append(Row(after.id, after.name, after.path, before.owner, after.owner,
                                          why if ok else "refused:" + why))
         if not ok:
@@ -438,4 +439,5 @@ def _basis(code: str, zh: bool) -> str:
     if kind == "refused":
         return ("❌ 不符合规则:" if zh else "❌ not allowed: ") + _reason(detail)
     return {"manager": "经理裁定" if zh else "manager's override",
-            "lapsed": "保护期已过" if zh else "protection lapsed"}.get(kind, code)
+            "lapsed": "保护期已过" if zh else "protection lapsed",
+            "recycled": "回收到公海" if zh else "back to the public pool"}.get(kind, code)

@@ -482,7 +482,8 @@ def owners_count(customers, pool: str) -> dict[str, int]:
 
 def owner_change_verdict(before, after, policy: Policy, playbook, team, history_after: list[Handover],
                          history_before: list[Handover], as_of: dt.date,
-                         holdings: dict[str, int] | None = None) -> tuple[bool, str]:
+                         holdings: dict[str, int] | None = None, tier: str | None = None
+                         ) -> tuple[bool, str]:
     """May ``before.owner`` become ``after.owner``? ``(allowed, reason)``.
 
     Allowed when a manager's override is recorded in the file (a new owner_history
@@ -508,4 +509,9 @@ def owner_change_verdict(before, after, policy: Policy, playbook, team, history_
     prot = protection(before, policy, playbook, history_before)
     if prot.lapsed(as_of):
         return True, "lapsed"
+    if (after.owner == policy.pool and record is not None and record.by == RECYCLE_ACTOR
+            and tier is not None):  # 公海 by the tier's rule, which may come before protection ends
+        due = recycle_due(before, tier, policy, playbook, history_before)
+        if due is not None and as_of > due[0]:
+            return True, "recycled"
     return False, f"protected:{prot.expires}"
