@@ -86,7 +86,8 @@ def _import_commands() -> None:
 
     from . import commands
 
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+    # the core commands first, so `followup --help` reads check, grade, explain, …
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: (m.name != "core", m.name)):
         importlib.import_module(f"{commands.__name__}.{info.name}")
 
 
