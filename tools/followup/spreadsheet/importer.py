@@ -543,27 +543,43 @@ def _fast_prover(data: dict):
 
 def roundtrip_disagreements(planned: list[Planned]) -> set[int]:
     """Rows whose front matter ruamel's round-trip reader does not read as exactly the
-    data meant. All files are read as one multi-document stream (ruamel is pure Python,
-    ~4 ms a file; one stream saves the per-call set-up); any trouble falls back to
-    reading them one by one with :func:`yaml12.load_roundtrip`."""
-    texts = [render_front_matter(p.data) for p in planned]
+    data meant. ruamel is pure Python (~4 ms a file), so the files are read as
+    multi-document streams, in several processes for a big import."""
+    import os
+
+    pairs = [(p.row, render_front_matter(p.data), p.data) for p in planned]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(pairs) < 200 or workers < 2:
+        return _disagreements(pairs)
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(pairs) // workers)
+    chunks = [pairs[i:i + size] for i in range(0, len(pairs), size)]
     try:
-        for text in texts:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return set().union(*pool.map(_disagreements, chunks))
+    except (OSError, RuntimeError):  # no processes here (a sandbox): one is enough
+        return _disagreements(pairs)
+
+
+def _disagreements(pairs: list[tuple[int, str, dict]]) -> set[int]:
+    try:
+        for _row, text, _data in pairs:
             yaml12.load_fast(text)  # screens tags and alias bombs before ruamel sees them
-        docs = list(yaml12.roundtrip_yaml().load_all("".join("---\n" + t for t in texts)))
-        if len(docs) == len(planned):
-            return {p.row for p, d in zip(planned, docs) if not _same(yaml12.to_plain(d), p.data)}
-    except Exception:
+        docs = list(yaml12.roundtrip_yaml().load_all("".join("---\n" + t for _r, t, _d in pairs)))
+        if len(docs) == len(pairs):
+            return {row for (row, _t, data), d in zip(pairs, docs) if not _same(yaml12.to_plain(d), data)}
+    except Exception:  # any failure: judge each file on its own below
         pass
     bad = set()
-    for p, text in zip(planned, texts):
+    for row, text, data in pairs:
         try:
             got, _ = yaml12.load_roundtrip(text)
         except yaml12.YamlError:
-            bad.add(p.row)
+            bad.add(row)
             continue
-        if not _same(got, p.data):
-            bad.add(p.row)
+        if not _same(got, data):
+            bad.add(row)
     return bad
 
 
