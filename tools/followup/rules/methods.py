@@ -36,6 +36,7 @@ class Tier:
     up_to: float | None = None  # rank: cumulative share
     stall: dict | None = None  # {after_days: 7, to: B}
     win_rate: float | None = None
+    aim: bool = True  # first-match: False = a dead end (明确拒绝), never "the next tier up"
 
 
 @dataclass
@@ -69,14 +70,21 @@ class FirstMatch(Method):
         for index, tier in enumerate(self.tiers):
             ok, evals = tier.when.holds(ctx)
             if ok:
-                outcome = Outcome(cid, tier.id, evals, self.above(index))
-                if index > 0:
-                    _, above_evals = self.tiers[index - 1].when.holds(ctx)
+                up = self.aim_above(index)
+                outcome = Outcome(cid, tier.id, evals, self.tiers[up].id if up is not None else None)
+                if up is not None:
+                    _, above_evals = self.tiers[up].when.holds(ctx)
                     outcome.why_not = [e for e in above_evals if not e.ok]
                 return outcome
         # validated playbooks end with a catch-all; this is the defensive fallback
         last = self.tiers[-1]
         return Outcome(cid, last.id, [], self.above(len(self.tiers) - 1))
+
+    def aim_above(self, index: int) -> int | None:
+        """The nearest better tier worth aiming for. A dead end marked ``aim: false`` (seed 004's
+        A31 明确拒绝 sits between A07 不拒绝 and A08 范围级) is skipped, so an A08 customer's
+        "why not" names A07, the next step forward, not the refusal."""
+        return next((i for i in range(index - 1, -1, -1) if self.tiers[i].aim), None)
 
 
 @dataclass

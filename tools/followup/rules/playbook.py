@@ -352,6 +352,10 @@ class _Builder:
             seen.add(tid)
             when = compiler.compile(t.get("when", "always"), tpath + ("when",)) \
                 if method == "first-match" else None
+            aim = t.get("aim", True)
+            if not isinstance(aim, bool):
+                self.fail("FU508", tpath + ("aim",), value=str(aim), allowed="true, false")
+                aim = True
             tiers.append(Tier(
                 id=tid,
                 label=_label(t.get("label"), tid),
@@ -361,6 +365,7 @@ class _Builder:
                 up_to=t.get("up_to"),
                 stall=self.stall(t.get("stall"), tpath + ("stall",)),
                 win_rate=t.get("win_rate"),
+                aim=aim,
             ))
         return tiers or None
 
