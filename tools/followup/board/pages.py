@@ -50,6 +50,11 @@ class Board:
         )
         self.calls = calllist.today(grades, self.rules, as_of, lang=lang)
         self.alerts = alerts_mod.all_alerts(ws, grades, as_of)
+        self.alerts_by_path: dict[str, list] = {}
+        for items in self.alerts.values():
+            for alert in items:
+                if alert.grade is not None:
+                    self.alerts_by_path.setdefault(alert.grade.customer.path, []).append(alert)
         self.tier_ids = [t.id for t in self.playbook.driving.tiers]
 
     # --- links -------------------------------------------------------------------------
@@ -816,7 +821,7 @@ class Board:
             text = line.strip()
             cls = "fu-ok" if text.startswith("✓") else "fu-fail" if text.startswith("✗") else ""
             reasons.append(h.tag("li", m(text), cls))
-        mine = [a for items in self.alerts.values() for a in items if a.grade is g]
+        mine = self.alerts_by_path.get(c.path, [])
         contacts = [
             [
                 m(x.get("name")),

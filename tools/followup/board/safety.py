@@ -25,6 +25,7 @@ from ..privacy import MASKERS, mask_email, mask_phone
 _UNSAFE = re.compile(r"[^\w-]+", re.UNICODE)
 PHONE_LIKE = re.compile(r"(?<![\w.])\+?\d[\d\s\-()]{5,18}\d(?![\w.])")
 EMAIL_LIKE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+TOKEN = re.compile(r"[A-Za-z0-9_.@+-]{3,}")  # WeChat ids, emails and phone numbers without spaces
 
 
 def _digest(text: str) -> str:
@@ -51,7 +52,13 @@ def unique_slugs(customers) -> dict[str, str]:
 
 
 class Masker:
-    """Masks the kinds listed in ``settings.mask`` everywhere on the board."""
+    """Masks the kinds listed in ``settings.mask`` everywhere on the board.
+
+    Free text is scanned once per call, in linear time: ASCII tokens that are a known
+    email or WeChat id or phone number of any customer are replaced by their mask, and
+    then anything shaped like a phone number or an email is masked (so a number written
+    with spaces, or one that belongs to nobody on file, is caught too).
+    """
 
     def __init__(self, kinds, customers=()):
         self.kinds = tuple(kinds)
@@ -61,9 +68,14 @@ class Masker:
                 for kind in self.kinds:
                     value = contact.get(kind)
                     if value and len(str(value)) >= 3:
-                        self.known[str(value)] = MASKERS[kind](value)
-        # longest first, so "138 1234 5678" is replaced before a shorter overlap
-        self._known = sorted(self.known, key=len, reverse=True)
+                        self.known[str(value).strip()] = MASKERS[kind](value)
+
+    def _token(self, match: re.Match) -> str:
+        token = match.group(0)
+        core = token.rstrip(".-")  # a sentence may end right after an id
+        if core in self.known:
+            return self.known[core] + token[len(core):]
+        return token
 
     def contact(self, value, kind: str) -> str:
         if not value:
@@ -77,9 +89,8 @@ class Masker:
         text = str(value)
         if not self.kinds:
             return text
-        for raw in self._known:
-            if raw in text:
-                text = text.replace(raw, self.known[raw])
+        if self.known:
+            text = TOKEN.sub(self._token, text)
         if "email" in self.kinds:
             text = EMAIL_LIKE.sub(lambda m: mask_email(m.group(0)), text)
         if "phone" in self.kinds:
