@@ -391,3 +391,29 @@ def test_the_shipped_example_sheet_is_the_one_this_file_builds(tmp_path):
         assert [list(r) for r in a.iter_rows(values_only=True)] == \
                [list(r) for r in b.iter_rows(values_only=True)]
         assert sorted(map(str, a.merged_cells.ranges)) == sorted(map(str, b.merged_cells.ranges))
+
+
+def test_english_headers_and_owners_written_in_pinyin(empty_repo, capsys):
+    sheet = empty_repo / "leads.csv"
+    sheet.write_text("Company,Contact,Title,Phone,E-mail,Owner,Lead source,Created,Last contact,"
+                     "Follow-up notes,Amount,Stage\n"
+                     "Acme Trading Co. Ltd,John Smith,Buyer,+1 415 555 0100,john@acme.example,Li Ming,"
+                     'fair,2026-11-03,2026-11-05,"2026-11-05 phone call, wants a quote",$12000,'
+                     "客户有采购计划\n",
+                     encoding="utf-8")
+    code, out = main(["import", str(sheet), "--root", str(empty_repo), "--write", "--as-of", AS_OF,
+                      "--lang", "en"]), capsys.readouterr().out
+    assert code == 0, out
+    assert "created 1 customer files" in out
+    data = front(empty_repo, "acme-trading-co-ltd")
+    assert data["owner"] == "li-ming" and data["stage"] == "3" and data["deal_value"] == 12000
+    assert data["contacts"][0]["phone"] == "+1 415 555 0100"
+    assert data["log"] == [{"date": dt.date(2026, 11, 5), "channel": "phone", "by": "li-ming",
+                            "note": "phone call, wants a quote"}]
+
+
+def test_old_excel_files_are_refused_with_advice(empty_repo, capsys):
+    old = empty_repo / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    code, out = run(capsys, "import", str(old), "--root", str(empty_repo))
+    assert code == 1 and "FU801" in out and ".xlsx" in out

@@ -122,7 +122,7 @@ def cmd_import(run: Run) -> int:
     if run.args.write and plan.planned:
         write_planned(ws, plan)
     _print_problems(run, plan)
-    _print_result(run, plan)
+    _print_result(run, plan, ws.rules.team)
     return EXIT_PROBLEMS if plan.errors else EXIT_OK
 
 
@@ -165,7 +165,7 @@ def _print_problems(run, plan) -> None:
                   else f"… {hidden} more of the same kinds (--verbose shows all)")
 
 
-def _print_result(run, plan) -> None:
+def _print_result(run, plan, team) -> None:
     zh = _zh(run)
     files = plan.created if run.args.write else [p.path for p in plan.planned]
     limit = None if run.args.verbose else 20
@@ -174,10 +174,11 @@ def _print_result(run, plan) -> None:
         p = by_path[path]
         d = p.data
         log = len(d.get("log", []))
-        run.print(f"  + {path}  {d['name']}({d['owner']},{d.get('tier', '-')},"
+        owner = team.name_of(d["owner"])
+        run.print(f"  + {path}  {d['name']}({owner},{d.get('tier', '-')},"
                   f"下次跟进 {d.get('due', '-')},{log} 条跟进)"
                   if zh else
-                  f"  + {path}  {d['name']} ({d['owner']}, {d.get('tier', '-')}, due {d.get('due', '-')}, "
+                  f"  + {path}  {d['name']} ({owner}, {d.get('tier', '-')}, due {d.get('due', '-')}, "
                   f"{log} log entries)")
     if limit is not None and len(files) > limit:
         run.print(f"  ……另有 {len(files) - limit} 个" if zh else f"  … and {len(files) - limit} more")

@@ -25,6 +25,7 @@ by name, and ``log`` (free-text follow-ups), ``last_contact``, ``next``, ``notes
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,6 +189,14 @@ def resolve_owner(text: str, team) -> str | None:
     for person in team.people.values():
         if lowered in (person.id.lower(), person.name.strip().lower()):
             return person.id
+    letters = re.sub(r"[^a-z]", "", lowered)  # "Li Ming", "liming" -> 李明 (li-ming)
+    if letters:
+        from pypinyin import lazy_pinyin
+
+        for person in team.people.values():
+            if letters in (re.sub(r"[^a-z]", "", person.id.lower()),
+                           "".join(lazy_pinyin(person.name)).lower()):
+                return person.id
     return None
 
 
