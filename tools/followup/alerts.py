@@ -103,33 +103,49 @@ def stall_alerts(ws, grades: dict[str, Grade], as_of: dt.date) -> list[Alert]:
     return sorted(alerts, key=lambda a: (-a.days, a.customer.id))
 
 
-def protection_alerts(
-    ws, grades: dict[str, Grade], as_of: dt.date, days: int | None = None
-) -> list[Alert]:
-    """Ownership protection has lapsed: the customer's next visit counts as a new customer
-    (seed 001/004), and with ``on_lapse: pool`` it is due back in the public pool.
+def protection_alerts(ws, grades: dict[str, Grade], as_of: dt.date,
+                      days: int | None = None) -> list[Alert]:
+    """No follow-up by an owner for more than ``days`` days: the protection has lapsed,
+    and the customer's next visit counts as a new customer (seed 001/004).
 
-    The rules come from ``rules/ownership.yaml`` (:mod:`followup.ownership`: 7 days
-    without a follow-up by the owner by default, or the seed-004 variants); an explicit
-    ``days`` replaces them with that single rule. Locked customers and the pool's own
-    customers never lapse.
+    With ``rules/ownership.yaml`` (:mod:`followup.ownership`) the team's policy decides:
+    its protection rules, owner handovers, locked customers, and the 公海 pool (whose
+    customers are nobody's). ``days`` overrides the policy's ``days_without_followup``;
+    without the module the seed default of 7 days applies.
     """
-    from .ownership import Policy, history_of, load_policy, protection
-
-    policy = load_policy(ws.root)[0] if days is None else Policy(days_without_followup=days)
+    try:
+        from . import ownership
+    except ImportError:  # pragma: no cover - the ownership module ships with followup
+        return _protection_default(ws, grades, as_of, days or PROTECTION_DAYS)
+    policy, _ = ownership.load_policy(ws.root)
+    if days is not None:
+        policy.days_without_followup = days
     playbook = ws.rules.playbook
     alerts = []
     for g in _active(grades):
         c = g.customer
         if c.owner == policy.pool:
             continue
-        prot = protection(c, policy, playbook, history_of(ws, c))
-        if not prot.lapsed(as_of) or prot.last_followup is None:
+        state = ownership.protection(c, policy, playbook, ownership.history_of(ws, c))
+        if not state.lapsed(as_of):
             continue
-        since = prot.last_followup
-        limit = (prot.expires - since).days
-        alerts.append(Alert("protection", g, (as_of - since).days, since,
-                            {"limit": limit, "expired_on": prot.expires, "rule": prot.rule}))
+        since = state.last_followup or state.owner_since
+        alerts.append(Alert("protection", g, (as_of - since).days if since else 0, since,
+                            {"limit": policy.days_without_followup, "expired_on": state.expires,
+                             "rule": state.rule}))
+    return sorted(alerts, key=lambda a: (-a.days, a.customer.id))
+
+
+def _protection_default(ws, grades: dict[str, Grade], as_of: dt.date, days: int) -> list[Alert]:
+    playbook = ws.rules.playbook
+    alerts = []
+    for g in _active(grades):
+        c = g.customer
+        owners = set(c.owners)
+        mine = [e.date for e in c.log if e.by in owners and playbook.is_contact(e.channel)]
+        since = max(mine) if mine else c.registered
+        if since is not None and (as_of - since).days > days:
+            alerts.append(Alert("protection", g, (as_of - since).days, since, {"limit": days}))
     return sorted(alerts, key=lambda a: (-a.days, a.customer.id))
 
 
@@ -151,13 +167,23 @@ def inactivity_alerts(ws, grades: dict[str, Grade], as_of: dt.date) -> list[Aler
 
 
 def conflict_alerts(ws, grades: dict[str, Grade], as_of: dt.date) -> list[Alert]:
-    """撞单 and duplicate ids. Values stay raw here; pages mask them."""
+    """撞单 and duplicate ids. Values stay raw here; pages mask them.
+
+    Two records of one salesperson come from the duplicates check; the same customer
+    under two salespeople (撞单) from the ownership policy, with its verdict
+    (``winner`` is None when the manager must decide).
+    """
     from .checks.duplicates import check_duplicates
+    from .ownership import find_conflicts, load_policy
 
     by_path = {g.customer.path: g for g in grades.values()}
     alerts = []
+    for conflict in find_conflicts(ws, load_policy(ws.root)[0]):
+        alerts.append(Alert("conflict", by_path.get(conflict.customer.path), 0, None, {
+            "what": conflict.kind, "value": conflict.value, "other": by_path.get(conflict.other.path),
+            "other_path": conflict.other.path, "winner": conflict.winner, "rule": conflict.rule}))
     for p in check_duplicates(ws, grades):
-        kind = {"FU401": "id", "FU402": "phone", "FU403": "email"}.get(p.code, p.code)
+        kind = {"FU401": "id", "FU402": "phone", "FU403": "email", "FU404": "company"}.get(p.code, p.code)
         other = by_path.get(p.params.get("other"))
         alerts.append(
             Alert(
