@@ -265,6 +265,15 @@ def test_the_edited_mapping_file_is_used(empty_repo, capsys):
     assert data["owner"] == "wang-fang" and "email" not in data["contacts"][0]
 
 
+def test_a_column_added_after_the_mapping_was_written_is_reported(empty_repo, capsys):
+    sheet = _sheet(empty_repo / "s.xlsx", [["甲方科技公司", "李明", "13811112222", "2026/11/1", None]])
+    (empty_repo / "s.mapping.yaml").write_text(
+        "columns:\n  客户名称: name\n  负责人: owner\n  电话: contact.phone\n  登记日期: registered\n",
+        encoding="utf-8")
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo))
+    assert code == 0 and "s.xlsx:1:5: FU819" in out and "邮箱" in out
+
+
 def test_a_wrong_mapping_target_points_at_its_line(empty_repo, capsys):
     sheet = _sheet(empty_repo / "s.xlsx", [["甲方科技公司", "李明", "13811112222", "2026/11/1", None]])
     (empty_repo / "s.mapping.yaml").write_text(

@@ -51,6 +51,8 @@ PROBLEMS.update({
               "{cell}: `{value}` cannot be a customer id", "fix it, or map the column to ignore"),
     "FU818": ("{cell}:这一行没有负责人", "填上负责人,或用 --default-owner 指定,或在映射文件 defaults: 里写 owner:",  # noqa: E501
               "{cell}: the row has no owner", "fill it in, use --default-owner, or set defaults: owner:"),
+    "FU819": ("{cell}:列 `{header}` 不在映射文件里,不导入", "在映射文件 columns: 里为它写一个字段(或 ignore)",
+              "{cell}: column `{header}` is not in the mapping file; not imported", "give it a target (or ignore) under columns:"),  # noqa: E501
 })
 
 SHOWN_PER_CODE = 20
@@ -65,7 +67,8 @@ def _zh(run: Run) -> bool:
 
 def _import_args(p):
     p.add_argument("file", help=".xlsx or .csv (UTF-8, UTF-8 with BOM, GBK/GB18030)")
-    p.add_argument("--mapping", help="mapping file (default: <file>.mapping.yaml beside the sheet)")
+    p.add_argument("--mapping", help="mapping file (default: <file>.mapping.yaml beside the sheet); "
+                                     "written with a proposal if it does not exist")
     p.add_argument("--write", action="store_true", help="create the customer files (default: dry run)")
     p.add_argument("--sheet", help="worksheet name (xlsx; default: the first with data)")
     p.add_argument("--encoding", help="csv encoding (default: UTF-8, else GB18030)")
@@ -99,9 +102,6 @@ def cmd_import(run: Run) -> int:
         if mapping is None:
             run.print(render(problems, "human", run.lang, run.out))
             return EXIT_PROBLEMS
-    elif run.args.mapping:
-        print(("找不到映射文件 " if zh else "no mapping file ") + run.args.mapping, file=sys.stderr)
-        return EXIT_TOOL
     sheet = run.args.sheet or (mapping.sheet if mapping and mapping.sheet else None)
     encoding = run.args.encoding or (mapping.encoding if mapping and mapping.encoding else None)
     try:
@@ -115,8 +115,12 @@ def cmd_import(run: Run) -> int:
         return EXIT_PROBLEMS
     if mapping is None:
         mapping = propose(table, facts, ws.rules.team)
-        map_path.write_text(render_mapping(mapping, sheet_path.name, facts), encoding="utf-8")
         proposed = True
+        try:
+            map_path.write_text(render_mapping(mapping, sheet_path.name, facts), encoding="utf-8")
+        except OSError as exc:
+            print((f"映射文件没有写入({exc});本次使用建议的映射" if zh
+                   else f"the mapping file was not written ({exc}); using the proposal"), file=sys.stderr)
     plan = plan_import(ws, table, mapping, label, as_of, run.args.default_owner)
     _print_header(run, table, mapping, map_path, proposed)
     if run.args.write and plan.planned:

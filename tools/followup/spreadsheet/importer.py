@@ -146,6 +146,9 @@ class _Planner:
             self.plan.invalid_rows.add(row)
 
     def run(self) -> ImportPlan:
+        for col, key, _target in self.columns:
+            if key not in self.mapping.columns:
+                self.fail("FU819", self.mapping.header_row, col, warning=True, header=key)
         if not any(t == "name" for _c, _k, t in self.columns):
             self.fail("FU802", self.mapping.header_row, header_row=self.mapping.header_row)
             return self.plan
@@ -238,6 +241,7 @@ class _Planner:
         cid = cid or self.new_id(name)
         data["id"] = cid
         self.known_ids.add(cid)
+        self.seen.setdefault(("id", cid), r)  # a later row with this id in its id column repeats it
         body = self.body(r, notes)
         path = f"customers/{cid}.md"
         planned = Planned(r, cid, path, data, body)
@@ -414,8 +418,11 @@ class _Planner:
             if note:
                 entry["note"] = note
             entries.append(entry)
-        if last_contact and last_contact <= self.as_of and last_contact >= registered \
-                and all(e["date"] != last_contact for e in entries):
+        if last_contact and (last_contact > self.as_of or last_contact < registered):
+            reason = "future" if last_contact > self.as_of else "before_registered"
+            self.fail("FU815", r, warning=True, date=str(last_contact), reason=reason)
+            notes.append(f"last_contact:{last_contact}")
+        elif last_contact and all(e["date"] != last_contact for e in entries):
             note = "最近跟进(导入自表格)" if self.zh else "last contact (imported from the sheet)"
             entries.append({"date": last_contact, "by": owner, "note": note})
             entries.sort(key=lambda e: e["date"])
