@@ -192,11 +192,27 @@ def expected(root: Path) -> dict:
         ready = sorted((m for m in metas if m["owner"] == owner and m["due"] <= day), key=rank)
         calls[owner] = [m["id"] for m in ready[: capacity[owner]]]
         rolled[owner] = [m["id"] for m in ready[capacity[owner] :]]
+    policy = yaml.safe_load((root / "rules" / "ownership.yaml").read_text(encoding="utf-8")) or {}
+    protect = policy.get("protection") or {}
+    assert protect.get("first_callback_days") is None and protect.get("new_intent_days") is None
+    limit, pool = protect.get("days_without_followup", 7), policy.get("pool", "pool")
     protection, inactive, archive, stalled = set(), set(), set(), set()
     for m in metas:
         owners = {m["owner"], *(m.get("co_owners") or [])}
-        since = last_contact(m, owners) or m["registered"]
-        if (ANCHOR - since).days > 7:
+        handovers = [h["date"] for h in m.get("owner_history") or [] if h.get("to") == m["owner"]]
+        since = max(handovers, default=m["registered"])
+        followups = [
+            e["date"]
+            for e in m.get("log") or []
+            if e.get("channel") not in NOT_CONTACTS
+            and (not e.get("by") or e.get("by") in owners)
+            and e["date"] >= since
+        ]
+        if (
+            m["owner"] != pool
+            and not m.get("locked")
+            and (ANCHOR - max(followups, default=since)).days > limit
+        ):
             protection.add(m["id"])
         idle = (ANCHOR - (last_contact(m) or m["registered"])).days
         if idle >= 365:

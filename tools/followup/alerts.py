@@ -103,8 +103,7 @@ def stall_alerts(ws, grades: dict[str, Grade], as_of: dt.date) -> list[Alert]:
     return sorted(alerts, key=lambda a: (-a.days, a.customer.id))
 
 
-def protection_alerts(ws, grades: dict[str, Grade], as_of: dt.date,
-                      days: int | None = None) -> list[Alert]:
+def protection_alerts(ws, grades: dict[str, Grade], as_of: dt.date, days: int | None = None) -> list[Alert]:
     """No follow-up by an owner for more than ``days`` days: the protection has lapsed,
     and the customer's next visit counts as a new customer (seed 001/004).
 
@@ -130,9 +129,15 @@ def protection_alerts(ws, grades: dict[str, Grade], as_of: dt.date,
         if not state.lapsed(as_of):
             continue
         since = state.last_followup or state.owner_since
-        alerts.append(Alert("protection", g, (as_of - since).days if since else 0, since,
-                            {"limit": policy.days_without_followup, "expired_on": state.expires,
-                             "rule": state.rule}))
+        alerts.append(
+            Alert(
+                "protection",
+                g,
+                (as_of - since).days if since else 0,
+                since,
+                {"limit": policy.days_without_followup, "expired_on": state.expires, "rule": state.rule},
+            )
+        )
     return sorted(alerts, key=lambda a: (-a.days, a.customer.id))
 
 
@@ -179,9 +184,22 @@ def conflict_alerts(ws, grades: dict[str, Grade], as_of: dt.date) -> list[Alert]
     by_path = {g.customer.path: g for g in grades.values()}
     alerts = []
     for conflict in find_conflicts(ws, load_policy(ws.root)[0]):
-        alerts.append(Alert("conflict", by_path.get(conflict.customer.path), 0, None, {
-            "what": conflict.kind, "value": conflict.value, "other": by_path.get(conflict.other.path),
-            "other_path": conflict.other.path, "winner": conflict.winner, "rule": conflict.rule}))
+        alerts.append(
+            Alert(
+                "conflict",
+                by_path.get(conflict.customer.path),
+                0,
+                None,
+                {
+                    "what": conflict.kind,
+                    "value": conflict.value,
+                    "other": by_path.get(conflict.other.path),
+                    "other_path": conflict.other.path,
+                    "winner": conflict.winner,
+                    "rule": conflict.rule,
+                },
+            )
+        )
     for p in check_duplicates(ws, grades):
         kind = {"FU401": "id", "FU402": "phone", "FU403": "email", "FU404": "company"}.get(p.code, p.code)
         other = by_path.get(p.params.get("other"))

@@ -468,7 +468,7 @@ class Board:
         if alert.kind == "stalled":
             return t("stall_hint", days=alert.days, tier=d["tier"], after=d["after"], to=d["to"])
         if alert.kind == "protection":
-            return t("protection_hint", days=alert.days, limit=d["limit"])
+            return t("protection_hint", days=alert.days, expired=d.get("expired_on") or "")
         if alert.kind == "inactive":
             return t("inactive_hint", days=alert.days)
         if alert.kind == "archive":
@@ -732,15 +732,7 @@ class Board:
             )
         )
         parts.append(f"## {t('ownership')}")
-        ownership = self.settings.extra.get("ownership")
-        parts.append(
-            h.block(
-                "<ul>",
-                h.tag("li", t("protection_rule", days=alerts_mod.PROTECTION_DAYS)),
-                h.tag("li", json.dumps(ownership, ensure_ascii=False, default=str)) if ownership else "",
-                "</ul>",
-            )
-        )
+        parts.append(self.ownership_rules())
         parts.append(f"## {t('stages')}")
         parts.append(
             h.table(
@@ -771,6 +763,56 @@ class Board:
             )
         )
         return self.document(t("rules"), *parts)
+
+    def ownership_rules(self) -> str:
+        """``rules/ownership.yaml`` for people: protection, pool, referrals, recycling per tier."""
+        t = self.t
+        try:
+            from .. import ownership
+        except ImportError:  # pragma: no cover
+            return h.block(
+                "<ul>", h.tag("li", t("protection_rule", days=alerts_mod.PROTECTION_DAYS)), "</ul>"
+            )
+        policy, _ = ownership.load_policy(self.ws.root)
+        days = t("days")
+        rows = [
+            [
+                t("own_protection"),
+                f"{policy.days_without_followup} {days}"
+                if policy.days_without_followup is not None
+                else t("none"),
+            ],
+            [
+                t("own_first_callback"),
+                f"{policy.first_callback_days} {days}"
+                if policy.first_callback_days is not None
+                else t("none"),
+            ],
+            [
+                t("own_new_intent"),
+                f"{policy.new_intent_days} {days}" if policy.new_intent_days is not None else t("none"),
+            ],
+            [t("own_on_lapse"), policy.on_lapse],
+            [t("own_pool"), self.team.name_of(policy.pool)],
+            [t("own_referrals"), policy.referrals],
+            [t("own_name_phone"), t("yes") if policy.require_name_and_phone else t("no")],
+            [t("own_group"), t("yes") if policy.group_buyers else t("no")],
+            [t("own_max"), policy.max_customers if policy.max_customers is not None else t("none")],
+            [t("own_cooldown"), f"{policy.reclaim_cooldown_days} {days}"],
+        ]
+        recycle = [
+            [
+                tier.id,
+                policy.recycle_rule(tier.id).no_followup_days or "",
+                policy.recycle_rule(tier.id).no_deal_days or "",
+            ]
+            for tier in self.playbook.driving.tiers
+        ]
+        return h.block(
+            h.table([t("label"), t("fact_value")], rows, sortable=False, id="fu-ownership"),
+            h.tag("p", t("own_recycle")),
+            h.table([t("tier"), t("own_no_followup"), t("own_no_deal")], recycle, sortable=False),
+        )
 
     # --- one page per customer -------------------------------------------------------------
 

@@ -74,7 +74,7 @@ class Masker:
         token = match.group(0)
         core = token.rstrip(".-")  # a sentence may end right after an id
         if core in self.known:
-            return self.known[core] + token[len(core):]
+            return self.known[core] + token[len(core) :]
         return token
 
     def contact(self, value, kind: str) -> str:
