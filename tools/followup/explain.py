@@ -57,7 +57,14 @@ def _num(v) -> str:
 
 
 def describe(ev: Eval, playbook: Playbook, lang: str = "zh") -> str:
-    """One line for one leaf test, without the ✓/✗ mark."""
+    """One line for one leaf test, without the ✓/✗ mark.
+
+    A negated test is worded as the test itself behind "并非:" (``✗ 并非:有违约记录 = 是``).
+    """
+    if ev.extra.get("negated"):  # state the negated test itself; the mark says if "not" held
+        inner = Eval(True, ev.test, ev.subject, ev.expected, ev.actual,
+                     {k: v for k, v in ev.extra.items() if k != "negated"})
+        return ("并非:" if lang == "zh" else "not: ") + describe(inner, playbook, lang)
     label = _fact_label(playbook, ev.subject)
     actual = _value_label(playbook, ev.subject, ev.actual, lang)
     zh = lang == "zh"
@@ -103,8 +110,6 @@ def describe(ev: Eval, playbook: Playbook, lang: str = "zh") -> str:
         text += f"(+{ev.extra['points']} {word('points', lang)})" if ev.ok else (
             f"(可得 {ev.extra['points']} {word('points', lang)})" if zh
             else f" (worth {ev.extra['points']} points)")
-    if ev.extra.get("negated"):
-        text = ("并非:" if zh else "not: ") + text
     return text
 
 
@@ -145,6 +150,9 @@ def explain_lines(grade: Grade, playbook: Playbook, lang: str = "zh") -> list[st
                          + (f",{outcome.next_up} 需要 ≥ {outcome.detail['needed']}" if zh
                             else f", {outcome.next_up} needs ≥ {outcome.detail['needed']}"))
         lines += [f"  {marked(e, playbook, lang)}" for e in outcome.why_not]
+        if not outcome.why_not and "needed" not in outcome.detail:
+            lines.append("  ✗ 判断所需的信息还没有填写" if zh
+                         else "  ✗ the facts needed to judge are not filled in")
     lines.append(due_line(grade, playbook, lang))
     for cls_id, other in grade.outcomes.items():
         if cls_id == driving.id:
