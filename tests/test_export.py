@@ -106,3 +106,17 @@ def test_csv_import_then_export_round_trip(empty_repo, capsys):
     assert run(capsys, "export", str(out), "--root", root)[0] == 0
     assert run(capsys, "import", str(out), "--root", root, "--write")[0] == 0
     assert snapshot(empty_repo) == before
+
+
+def test_archived_customers_are_listed_but_not_counted(imported, capsys):
+    root = str(imported)
+    assert main(["archive", "zhang-wei", "--root", root, "--as-of", AS_OF, "--reason", "无需求"]) == 0
+    capsys.readouterr()
+    out = imported / "a.xlsx"
+    assert run(capsys, "export", str(out), "--root", root)[0] == 0
+    book = load_workbook(out)
+    rows = {r[0]: r for r in book["客户"].iter_rows(values_only=True)}
+    assert rows["zhang-wei"][15].date() == dt.date(2026, 11, 22)
+    totals = [list(r) for r in book["分类汇总"].iter_rows(values_only=True)]
+    assert next(r for r in totals if r and r[0] == "合计")[2] == 5
+    assert totals[-1][:2] == ["已归档(不计入上表)", 1]

@@ -6,7 +6,8 @@
   registration and the first contact; phones, emails and WeChat ids masked unless
   ``--unmask`` (phones always, the others as ``mask:`` in rules/followup.yaml says);
 - ``分类汇总`` — per tier: customers, overdue, total value; per owner: customers per
-  tier, overdue, total value; and a grand total.
+  tier, overdue, total value; and a grand total. Archived customers are listed on the
+  first sheet (with their 归档日期) but not counted in the totals.
 
 For ``.csv`` the totals go to a second file beside it (``客户-分类汇总.csv``). The
 headers are the ones the importer recognises, so an exported sheet imports back
@@ -23,18 +24,18 @@ from ..privacy import MASKERS
 
 COLUMNS = {
     "zh": ("编号", "客户名称", "负责人", "等级", "下次跟进", "阶段", "金额", "最近联系", "来源", "登记日期",
-           "联系人", "电话", "邮箱", "微信", "逾期天数"),
+           "联系人", "电话", "邮箱", "微信", "逾期天数", "归档日期"),
     "en": ("id", "name", "owner", "tier", "next follow-up", "stage", "value", "last contact", "source",
-           "registered", "contact", "phone", "email", "wechat", "days overdue"),
+           "registered", "contact", "phone", "email", "wechat", "days overdue", "archived"),
 }
 SHEETS = {"zh": ("客户", "分类汇总"), "en": ("customers", "totals")}
 WORDS = {
     "zh": {"by_tier": "按等级", "by_owner": "按负责人", "tier": "等级", "label": "说明",
            "customers": "客户数", "overdue": "逾期", "value": "金额合计", "owner": "负责人",
-           "total": "合计", "as_of": "统计日期"},
+           "total": "合计", "as_of": "统计日期", "archived": "已归档(不计入上表)"},
     "en": {"by_tier": "by tier", "by_owner": "by owner", "tier": "tier", "label": "meaning",
            "customers": "customers", "overdue": "overdue", "value": "total value", "owner": "owner",
-           "total": "total", "as_of": "as of"},
+           "total": "total", "as_of": "as of", "archived": "archived (not counted above)"},
 }
 
 
@@ -57,11 +58,12 @@ def customer_rows(ws, grades, as_of: dt.date, lang: str = "zh", unmask: bool = F
             return MASKERS[kind](value) if kind in kinds else str(value)
 
         stage = playbook.stage(c.stage) if c.stage is not None else None
-        late = (as_of - grade.due).days if grade.due and grade.due < as_of else 0
+        archived = c.archived.get("date") if c.archived else None
+        late = (as_of - grade.due).days if grade.due and grade.due < as_of and not archived else 0
         rows.append([c.id, c.name, team.name_of(c.owner), grade.tier, grade.due,
                      stage.label if stage else c.stage, c.deal_value, grade.schedule.last_contact,
                      c.source or None, c.registered, contact.get("name"), shown("phone"),
-                     shown("email"), shown("wechat"), late or None])
+                     shown("email"), shown("wechat"), late or None, archived])
     return rows
 
 
@@ -70,7 +72,8 @@ def totals(ws, grades, as_of: dt.date, lang: str = "zh", owner: str | None = Non
     w = WORDS[lang]
     tiers = ws.rules.playbook.driving.tiers
     team = ws.rules.team
-    chosen = [g for g in grades.values() if not owner or owner in g.customer.owners]
+    mine = [g for g in grades.values() if not owner or owner in g.customer.owners]
+    chosen = [g for g in mine if not g.customer.archived]
 
     def late(g) -> bool:
         return bool(g.due and g.due < as_of)
@@ -93,6 +96,7 @@ def totals(ws, grades, as_of: dt.date, lang: str = "zh", owner: str | None = Non
                      len(members), sum(map(late, members)), value(members)])
     rows.append([w["total"], *[sum(g.tier == t.id for g in chosen) for t in tiers], len(chosen),
                  sum(map(late, chosen)), value(chosen)])
+    rows += [[], [w["archived"], len(mine) - len(chosen)]]
     return rows
 
 

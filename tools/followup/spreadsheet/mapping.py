@@ -83,7 +83,7 @@ _words(("next",), "下次跟进", "下次跟进时间", "下次跟进日期", "�
 _words(("expected_close",), "预计成交", "预计成交日期", "预计成交时间", "预计签约", "预计签约日期",
        "expectedclose", "closedate", "expectedclosedate")
 _words(("need",), "需求", "客户需求", "需求情况", "need")
-_words(("ignore",), "序号", "no", "#", "行号", "逾期天数", "daysoverdue")
+_words(("ignore",), "序号", "no", "#", "行号", "逾期天数", "daysoverdue", "归档日期", "archived")
 
 
 @dataclass
