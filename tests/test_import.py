@@ -426,3 +426,21 @@ def test_old_excel_files_are_refused_with_advice(empty_repo, capsys):
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     code, out = run(capsys, "import", str(old), "--root", str(empty_repo))
     assert code == 1 and "FU801" in out and ".xlsx" in out
+
+
+def test_importing_next_to_existing_customers_adds_no_problem(sample_repo, capsys):
+    """Into the repository with the sample customers: whatever the samples report, no
+    problem of `followup check` involves a file the import created."""
+    import json
+
+    sheet = example_sheet(sample_repo / "客户表.xlsx")
+    before = snapshot(sample_repo)
+    code, out = run(capsys, "import", str(sheet), "--root", str(sample_repo), "--write")
+    assert code == 0, out
+    created = set(snapshot(sample_repo)) - set(before)
+    assert created and {k: v for k, v in snapshot(sample_repo).items() if k in before} == before
+    main(["check", "--root", str(sample_repo), "--as-of", AS_OF, "--format", "json"])
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    involved = [p for p in problems
+                if p["file"] in created or any(c in p["message"] for c in created)]
+    assert involved == []
