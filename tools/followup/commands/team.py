@@ -143,8 +143,11 @@ def parse_set(ws, pairs: list[str]) -> dict:
         if "=" not in pair:
             raise ValueError(pair)
         key, raw = pair.split("=", 1)
+        key = key.strip()
         value = yaml12.load_fast(raw) if raw.strip() else None
-        facts[key.strip()] = value
+        if key == "stage" and value is not None:
+            value = str(value)  # stages are ids ("5"), never numbers
+        facts[key] = value
     return facts
 
 
