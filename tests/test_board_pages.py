@@ -125,3 +125,19 @@ def test_english_board_from_the_settings(sample_repo):
 def test_board_needs_mkdocs_yml(sample_repo, capsys):
     assert main(["board", "--root", str(sample_repo), "--as-of", str(ANCHOR)]) == 2
     assert "FU602" in capsys.readouterr().err
+
+
+def test_recycle_warnings_follow_the_ownership_policy(sample_repo):
+    from followup import alerts, ownership
+
+    ws = load_workspace(sample_repo, ANCHOR)
+    grades = graded(ws)
+    policy, _ = ownership.load_policy(sample_repo)
+    planned = {r.customer.id for r in ownership.recycle_plan(ws, grades, policy, ANCHOR)}
+    found = alerts.recycle_alerts(ws, grades, ANCHOR)
+    assert planned and {a.customer.id for a in found} == planned
+    page = render_pages(ws, grades, ANCHOR, "zh")["alerts.md"]
+    assert 'id="fu-alerts-recycle"' in page
+    assert all(f"{a.customer.id}.html" in page.split('id="fu-alerts-recycle"')[1] for a in found)
+    today = render_pages(ws, grades, ANCHOR, "zh")["today.md"]
+    assert "即将回收" in today

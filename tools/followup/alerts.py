@@ -13,6 +13,7 @@ Each family is a small function ``(workspace, grades, as_of) -> list[Alert]``:
   person; for a year: archive as dead (seed 002; ``inactivity:`` in the playbook).
 * :func:`conflict_alerts` — the same id, phone or email on two customers (撞单),
   from the duplicates check.
+* :func:`recycle_alerts` — back to the public pool (公海) by the ownership policy, or soon.
 
 Example: a tier-A customer registered 2026-11-01 whose follow-ups never changed a
 fact is, as of 2026-11-22, 21 days in A: a stall alert "A → B".
@@ -39,7 +40,7 @@ PROBLEMS.update(
 
 DEFAULT_STALL_DAYS = 7
 PROTECTION_DAYS = 7
-KINDS = ("stalled", "protection", "inactive", "archive", "conflict")
+KINDS = ("stalled", "protection", "inactive", "archive", "conflict", "recycle")
 
 
 @dataclass
@@ -220,11 +221,38 @@ def conflict_alerts(ws, grades: dict[str, Grade], as_of: dt.date) -> list[Alert]
     return alerts
 
 
+def recycle_alerts(ws, grades: dict[str, Grade], as_of: dt.date) -> list[Alert]:
+    """公海 recycling from ``rules/ownership.yaml``: customers due back to the pool, and
+    those within ``recycle.warn_days`` of it (``detail["warning"]``)."""
+    try:
+        from . import ownership
+    except ImportError:  # pragma: no cover
+        return []
+    policy, _ = ownership.load_policy(ws.root)
+    by_path = {g.customer.path: g for g in grades.values()}
+    alerts = []
+    for item in ownership.recycle_plan(ws, grades, policy, as_of):
+        grade = by_path.get(item.customer.path)
+        if grade is None or grade.customer.archived:
+            continue
+        alerts.append(
+            Alert(
+                "recycle",
+                grade,
+                (as_of - item.when).days,
+                item.when,
+                {"reason": item.reason, "warning": item.warning, "to": item.to},
+            )
+        )
+    return alerts
+
+
 FAMILIES = {
     "stalled": stall_alerts,
     "protection": protection_alerts,
     "inactive": inactivity_alerts,
     "conflict": conflict_alerts,
+    "recycle": recycle_alerts,
 }
 
 

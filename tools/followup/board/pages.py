@@ -50,6 +50,7 @@ class Board:
         )
         self.calls = calllist.today(grades, self.rules, as_of, lang=lang)
         self.alerts = alerts_mod.all_alerts(ws, grades, as_of)
+        self.recycle_by_path = {a.grade.customer.path: a for a in self.alerts.get("recycle", [])}
         self.alerts_by_path: dict[str, list] = {}
         for items in self.alerts.values():
             for alert in items:
@@ -295,6 +296,14 @@ class Board:
             return f"每 {cadence.workdays} 个工作日" if cadence.workdays else f"每 {cadence.days} 天"
         return f"every {cadence.workdays} work days" if cadence.workdays else f"every {cadence.days} days"
 
+    def call_reason(self, item) -> str:
+        """The priority rule, and a warning when the customer is about to go back to the pool."""
+        recycle = self.recycle_by_path.get(item.customer.path)
+        if recycle is None:
+            return item.reason
+        tag = self.t("recycle_tag", when=recycle.since)
+        return f"{item.reason} · {tag}" if item.reason else tag
+
     def call_table(self, page: str, items, day: dt.date, table_id: str = "") -> str:
         t = self.t
         rows = []
@@ -306,7 +315,7 @@ class Board:
                     n,
                     self.customer_link(page, item.grade),
                     h.Sorted(item.grade.tier, f"{item.tier_index:03d}"),
-                    item.reason,
+                    self.call_reason(item),
                     self.stage_label(c.stage),
                     str(item.due),
                     item.overdue_days(day),
@@ -473,6 +482,10 @@ class Board:
             return t("inactive_hint", days=alert.days)
         if alert.kind == "archive":
             return t("archive_hint", days=alert.days)
+        if alert.kind == "recycle":
+            reason = t(f"recycle_{d['reason']}") if d.get("reason") else ""
+            key = "recycle_soon_hint" if d.get("warning") else "recycle_hint"
+            return t(key, when=alert.since, reason=reason, pool=self.team.name_of(d.get("to") or ""))
         other = d.get("other")
         value = d.get("value") or ""
         if d.get("what") == "phone":
@@ -517,6 +530,7 @@ class Board:
             ("conflict", self.alerts["conflict"]),
             ("inactive", [a for a in inactive if a.kind == "inactive"]),
             ("archive", [a for a in inactive if a.kind == "archive"]),
+            ("recycle", self.alerts.get("recycle", [])),
         ]
         summary = h.stats([h.stat(kind, t(kind), len(items), warn=True) for kind, items in groups])
         parts = [self.as_of_line(), summary]

@@ -51,6 +51,9 @@ def cmd_today(run: Run) -> int:
     grades = graded(ws)
     as_of = run.as_of(ws)
     zh = run.lang == "zh"
+    from ..alerts import recycle_alerts
+
+    recycling = {a.grade.customer.path: a.since for a in recycle_alerts(ws, grades, as_of)}
     plans = plan(
         grades,
         ws.rules.playbook,
@@ -75,6 +78,9 @@ def cmd_today(run: Run) -> int:
                 late = item.overdue_days(day.day)
                 flag = (f" 逾期 {late} 天" if zh else f" {late} days overdue") if late else ""
                 reason = f" [{item.reason}]" if item.reason else ""
+                if item.customer.path in recycling:
+                    when = recycling[item.customer.path]
+                    reason += f" ⚠ {when} 后回收公海" if zh else f" ⚠ back to the pool after {when}"
                 run.print(
                     f"  {n:>3}. {item.grade.tier} {item.customer.name}({item.customer.id})"
                     f" {item.due}{flag}{reason}"
