@@ -283,6 +283,16 @@ def test_a_wrong_mapping_target_points_at_its_line(empty_repo, capsys):
     assert "s.mapping.yaml:4:" in out and "FU809" in out and "telephone" in out
 
 
+def test_mapping_defaults_fill_empty_cells(empty_repo, capsys):
+    sheet = _sheet(empty_repo / "s.xlsx", [["甲方科技公司", None, "13811112222", "2026/11/1", None]])
+    (empty_repo / "s.mapping.yaml").write_text(
+        "columns: {客户名称: name, 负责人: owner, 电话: contact.phone, 登记日期: registered, 邮箱: ignore}\n"
+        "defaults: {owner: wang-fang, source: 展会}\n", encoding="utf-8")
+    assert run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")[0] == 0
+    data = front(empty_repo, "jia-fang-ke-ji")
+    assert (data["owner"], data["source"]) == ("wang-fang", "展会")
+
+
 def test_default_owner_takes_rows_without_a_known_owner(empty_repo, capsys):
     sheet = _sheet(empty_repo / "s.xlsx", [["甲方科技公司", None, "13811112222", "2026/11/1", None],
                                            ["乙方科技公司", "小周", "13811113333", "2026/11/1", None]])

@@ -229,6 +229,8 @@ class _Planner:
         for key in ("source", "referred_by"):
             if key in v:
                 data[key] = text_of(v[key][0][2])
+            elif self.mapping.defaults.get(key):
+                data[key] = self.mapping.defaults[key]
         if contacts:
             data["contacts"] = contacts
         if stage is not None:
