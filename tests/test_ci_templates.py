@@ -57,6 +57,8 @@ def test_the_github_workflow_has_what_the_docs_promise():
     assert publish["if"] == "vars.FOLLOWUP_PUBLISH_PAGES == 'true'"  # never public by default
     assert publish["permissions"] == {"pages": "write", "id-token": "write"}
     assert "followup board" in runs
+    recycle = flow["jobs"]["recycle"]
+    assert recycle["if"] == "github.event_name == 'schedule' && vars.FOLLOWUP_RECYCLE_PR == 'true'"
 
 
 def test_the_gitlab_pipeline_and_the_pre_commit_hooks_parse():
@@ -72,7 +74,7 @@ def test_the_gitlab_pipeline_and_the_pre_commit_hooks_parse():
 
 def _local(command: str) -> bool:
     words = shlex.split(command)
-    return words[:2] in (["followup", "check"], ["followup", "grade"])
+    return words[:2] in (["followup", "check"], ["followup", "grade"], ["followup", "recycle"])
 
 
 @pytest.fixture
@@ -108,6 +110,8 @@ def test_the_template_commands_pass_on_the_sample_repo(pr_repo, tmp_path, source
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "GITHUB_BASE_REF": "main",
            "GITHUB_STEP_SUMMARY": str(summary), "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
            "FOLLOWUP_LANG": "zh"}
+    # the recycle job runs on its own checkout: judge its edits as the pull request it opens
+    local.sort(key=lambda c: "recycle" not in c)
     for command in local:
         done = subprocess.run(f"{command} --as-of {ANCHOR}", shell=True, cwd=pr_repo, env=env,
                               capture_output=True, text=True, executable=shutil.which("bash"))
