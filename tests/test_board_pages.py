@@ -141,3 +141,21 @@ def test_recycle_warnings_follow_the_ownership_policy(sample_repo):
     assert all(f"{a.customer.id}.html" in page.split('id="fu-alerts-recycle"')[1] for a in found)
     today = render_pages(ws, grades, ANCHOR, "zh")["today.md"]
     assert "即将回收" in today
+
+
+def test_broken_and_odd_records_do_not_stop_the_board(sample_repo, capsys):
+    customers = sample_repo / "customers"
+    (customers / "broken.md").write_text("---\nid: broken\nname: [oops\n---\n", encoding="utf-8")
+    (customers / "noreg.md").write_text('---\nid: noreg\nname: 无登记\nowner: "<b>x</b>/../y"\n---\n正文\n',
+                                        encoding="utf-8")
+    (customers / "张三公司.md").write_text(
+        '---\nid: 张三公司\nname: "张三 *公司* | a"\nowner: li-ming\n'
+        'registered: 2026-11-21\nstage: "9"\n---\n',
+        encoding="utf-8")
+    assert main(["board", "--no-build", "--root", str(sample_repo), "--as-of", str(ANCHOR)]) == 0
+    site_src = sample_repo / "site_src"
+    assert (site_src / "customers" / "张三公司.md").is_file()
+    assert not (site_src / "customers" / "broken.md").exists()
+    people = sorted(p.name for p in (site_src / "people").iterdir())
+    assert all("/" not in p and "<" not in p and ".." not in p for p in people)
+    assert all(path.resolve().is_relative_to(site_src.resolve()) for path in site_src.rglob("*"))

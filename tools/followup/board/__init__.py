@@ -19,9 +19,22 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
+import sys
 from pathlib import Path
 
+from ..i18n import PROBLEMS, problem_text
 from .pages import MARKER, Board
+
+PROBLEMS.update(
+    {
+        "FU603": (
+            "日历订阅(iCalendar)生成失败,看板照常生成:{detail}",
+            "检查 followup.icsfeed;看板其余页面不受影响",
+            "the calendar feeds failed; the board was built without them: {detail}",
+            "check followup.icsfeed; the rest of the board is unaffected",
+        ),
+    }
+)
 
 GENERATED_DIRS = ("customers", "tiers", "people")
 
@@ -66,18 +79,23 @@ def generate(ws, grades, as_of: dt.date, lang: str, target: Path) -> dict[str, i
         directory = target / folder
         if directory.is_dir() and not any(directory.iterdir()):
             directory.rmdir()
-    _write_feeds(ws, grades, target / "calendars", as_of)
+    _write_feeds(ws, grades, target / "calendars", as_of, lang)
     return {"pages": len(pages), "written": written, "unchanged": unchanged, "removed": removed}
 
 
-def _write_feeds(ws, grades, target: Path, as_of: dt.date) -> None:
+def _write_feeds(ws, grades, target: Path, as_of: dt.date, lang: str = "zh") -> None:
     """iCalendar feeds, when the feeds module is installed (built separately)."""
     if importlib.util.find_spec("followup.icsfeed") is None:
         return
     module = importlib.import_module("followup.icsfeed")
     writer = getattr(module, "write_feeds", None)
-    if writer is not None:
+    if writer is None:
+        return
+    try:
         writer(ws, grades, target, as_of)
+    except Exception as exc:  # a feed must never take the board down with it
+        message, hint = problem_text("FU603", {"detail": f"{type(exc).__name__}: {exc}"}, lang)
+        print(f"followup: FU603 {message} — {hint}", file=sys.stderr)
 
 
 def mkdocs_config(root: Path, ws, lang: str, **overrides):
