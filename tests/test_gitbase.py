@@ -379,3 +379,13 @@ def test_recycling_by_the_tier_rule_passes_review(repo, capsys):
     edit(repo, "customers/zhang-wei.md", "owner: pool", "owner: wang-fang")
     code, out, _ = check(repo, capsys)
     assert code == 1 and "FU725" in out
+
+
+def test_the_owner_may_release_a_customer_to_the_pool(repo, capsys):
+    assert main(["reassign", "zhang-wei", "--to", "pool", "--reason", "客户不想被打扰",
+                 "--root", str(repo), "--as-of", AS_OF]) == 0
+    text = (repo / "customers/zhang-wei.md").read_text(encoding="utf-8")
+    assert "  - {date: 2026-11-22, from: li-ming, to: pool, by: li-ming, reason: 客户不想被打扰}\n" in text
+    code, out, summary = check(repo, capsys)
+    assert code == 0, out
+    assert "| 张伟 (`zhang-wei`) | 李明 → 公海 | 负责人放回公海 |" in summary

@@ -440,4 +440,5 @@ def _basis(code: str, zh: bool) -> str:
         return ("❌ 不符合规则:" if zh else "❌ not allowed: ") + _reason(detail)
     return {"manager": "经理裁定" if zh else "manager's override",
             "lapsed": "保护期已过" if zh else "protection lapsed",
-            "recycled": "回收到公海" if zh else "back to the public pool"}.get(kind, code)
+            "recycled": "回收到公海" if zh else "back to the public pool",
+            "released": "负责人放回公海" if zh else "released by the owner"}.get(kind, code)

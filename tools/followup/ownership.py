@@ -504,6 +504,8 @@ def owner_change_verdict(before, after, policy: Policy, playbook, team, history_
             return False, f"cap:{policy.max_customers}"
     if manager:
         return True, "manager"
+    if after.owner == policy.pool and record is not None and record.by == before.owner:
+        return True, "released"  # the owner gives it up (seed 001: 视为主动抛却所属)
     if before.locked:
         return False, "locked"
     prot = protection(before, policy, playbook, history_before)

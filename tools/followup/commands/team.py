@@ -380,7 +380,9 @@ def cmd_reassign(run: Run) -> int:
     policy, _ = load_policy(ws.root)
     as_of = run.as_of(ws)
     history = history_of(ws, c)
-    handover = {"date": as_of, "from": c.owner, "to": a.to, "by": a.by or a.to}
+    # without --by: the new owner takes it over, or the owner releases it to the pool
+    handover = {"date": as_of, "from": c.owner, "to": a.to,
+                "by": a.by or (c.owner if a.to == policy.pool else a.to)}
     if a.reason:
         handover["reason"] = a.reason
     from ..ownership import Handover
