@@ -143,7 +143,7 @@ TEXTS = {
     },
     "en": {
         "overview": "Overview",
-        "today": "Today's call lists",
+        "today": "Call lists for today",
         "overdue": "Overdue",
         "tiers": "Tiers",
         "people": "Salespeople",
