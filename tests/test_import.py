@@ -172,6 +172,22 @@ def test_xlsx_with_merged_headers_blank_rows_and_every_date_form(empty_repo, cap
     assert haishu["expected_close"] == dt.date(2027, 1, 15)
 
 
+def test_two_row_header_without_vertical_merges(empty_repo, capsys):
+    """联系人 merged across 姓名 | 手机 in row 1, the other headers in row 1 only."""
+    book = Workbook()
+    ws = book.active
+    ws.append(["客户名称", "联系人", None, "负责人", "登记日期"])
+    ws.append([None, "姓名", "手机", None, None])
+    ws.merge_cells("B1:C1")
+    ws.append(["甲方科技公司", "周杰", "13811112222", "陈静", "2026-11-02"])
+    book.save(empty_repo / "two.xlsx")
+    code, out = run(capsys, "import", str(empty_repo / "two.xlsx"), "--root", str(empty_repo), "--write")
+    assert code == 0, out
+    assert "表头在第 2 行" in out
+    data = front(empty_repo, "jia-fang-ke-ji")
+    assert data["contacts"] == [{"name": "周杰", "phone": "13811112222"}] and data["owner"] == "chen-jing"
+
+
 def test_reimporting_the_same_sheet_creates_and_changes_nothing(empty_repo, capsys):
     sheet = example_sheet(empty_repo / "客户表.xlsx")
     root = str(empty_repo)

@@ -117,15 +117,28 @@ def _match(header: str, facts: dict) -> tuple[str, ...]:
     return ()
 
 
+def header_texts(table: Table, r: int) -> list[tuple[int, str]]:
+    """``(column, text)`` of row ``r`` read as a header. In a two-row header whose upper
+    row was not merged down (``客户名称`` in row 2 above an empty cell, ``联系人`` merged
+    across 姓名 | 电话 in row 3), an empty cell takes the unmerged cell above it; a cell
+    above that is merged across columns (a title, a group header) is not borrowed."""
+    row = table.rows[r - 1] if 0 < r <= len(table.rows) else []
+    above = table.rows[r - 2] if r > 1 else []
+    out = []
+    for col in range(1, max(len(row), len(above)) + 1):
+        text = text_of(row[col - 1]) if col <= len(row) else ""
+        if not text and r > 1 and (r - 1, col) not in table.merged_from and col <= len(above):
+            text = text_of(above[col - 1])
+        if text:
+            out.append((col, text))
+    return out
+
+
 def header_keys(table: Table, header_row: int) -> list[tuple[int, str, str]]:
     """``(column, key, group)`` for each header cell; repeated headers get ``#2``, ``#3``."""
     seen: dict[str, int] = {}
     keys = []
-    row = table.rows[header_row - 1] if 0 < header_row <= len(table.rows) else []
-    for col, value in enumerate(row, start=1):
-        text = text_of(value)
-        if not text:
-            continue
+    for col, text in header_texts(table, header_row):
         seen[text] = seen.get(text, 0) + 1
         key = text if seen[text] == 1 else f"{text}#{seen[text]}"
         group = table.group_header(header_row - 1, col) if header_row > 1 else ""
@@ -136,8 +149,7 @@ def header_keys(table: Table, header_row: int) -> list[tuple[int, str, str]]:
 def find_header_row(table: Table, facts: dict) -> int:
     best, best_score = 1, 0
     for r in range(1, min(len(table.rows), HEADER_SCAN) + 1):
-        cells = [text_of(v) for v in table.rows[r - 1]]
-        distinct = {c for c in cells if c}
+        distinct = {text for _col, text in header_texts(table, r)}
         score = sum(1 for c in distinct if _match(c, facts))
         if score > best_score:
             best, best_score = r, score
