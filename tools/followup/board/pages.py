@@ -301,7 +301,8 @@ class Board:
         recycle = self.recycle_by_path.get(item.customer.path)
         if recycle is None:
             return item.reason
-        tag = self.t("recycle_tag", when=recycle.since)
+        key = "recycle_tag" if recycle.detail.get("warning") else "recycle_due_tag"
+        tag = self.t(key, when=recycle.since)
         return f"{item.reason} · {tag}" if item.reason else tag
 
     def call_table(self, page: str, items, day: dt.date, table_id: str = "") -> str:
