@@ -123,7 +123,7 @@ def test_xlsx_with_merged_headers_blank_rows_and_every_date_form(empty_repo, cap
     root = str(empty_repo)
     code, out = run(capsys, "import", str(sheet), "--root", root)
     assert code == 0, out
-    assert "表头在第 3 行" in out and "FU807" in out  # the duplicate row 9 is reported
+    assert "表头在第 3 行" in out and "xlsx:10:1: FU820" in out  # the repeated row is merged
     assert snapshot(empty_repo) == {}, "a dry run writes no customer"
     mapping = (empty_repo / "客户表.mapping.yaml").read_text(encoding="utf-8")
     for line in ("客户名称: name", "姓名: contact.name", "手机: contact.phone", "邮箱: contact.email",
@@ -316,6 +316,28 @@ def test_default_owner_takes_rows_without_a_known_owner(empty_repo, capsys):
                     "--default-owner", "chen-jing")
     assert code == 0, out
     assert {front(empty_repo, c)["owner"] for c in ("jia-fang-ke-ji", "yi-fang-ke-ji")} == {"chen-jing"}
+
+
+def test_rows_of_one_customer_merge_into_one_file(empty_repo, capsys):
+    """One row per contact person, as many sheets have: one customer file with both."""
+    sheet = _sheet(empty_repo / "s.xlsx", [
+        ["华东精密机械有限公司", "李明", "王强", "13811112222", "2026/11/1", "2026/11/2 电话,要样品"],
+        ["华东精密机械有限公司", "李明", "刘芳", "13933334444", "2026/11/1", "2026/11/6 到访看厂"],
+        ["华东精密机械 有限公司", "王芳", "赵六", "13955556666", "2026/11/1", None],   # another owner
+    ], header=("客户名称", "负责人", "联系人", "电话", "登记日期", "跟进记录"))
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert code == 0, out
+    assert "s.xlsx:3:1: FU820" in out and "s.xlsx:4:1: FU807" in out
+    assert sorted(snapshot(empty_repo)) == ["customers/hua-dong-jing-mi-ji-xie.md"]
+    data = front(empty_repo, "hua-dong-jing-mi-ji-xie")
+    assert [c["name"] for c in data["contacts"]] == ["王强", "刘芳"]
+    assert [(e["date"], e.get("channel")) for e in data["log"]] == [
+        (dt.date(2026, 11, 2), "电话"), (dt.date(2026, 11, 6), "到访")]
+    assert "第 3 行(同一客户)已合并到这里" in (
+        empty_repo / "customers" / "hua-dong-jing-mi-ji-xie.md").read_text(encoding="utf-8")
+    assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert "已新建 0 个客户文件" in out
 
 
 def test_rows_matching_existing_customers_by_phone_email_or_company_are_skipped(empty_repo, capsys):

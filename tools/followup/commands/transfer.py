@@ -53,6 +53,8 @@ PROBLEMS.update({
               "{cell}: the row has no owner", "fill it in, use --default-owner, or set defaults: owner:"),
     "FU819": ("{cell}:列 `{header}` 不在映射文件里,不导入", "在映射文件 columns: 里为它写一个字段(或 ignore)",
               "{cell}: column `{header}` is not in the mapping file; not imported", "give it a target (or ignore) under columns:"),  # noqa: E501
+    "FU820": ("{cell}:与第 {other} 行是同一客户({kind} {value}),新的联系人和跟进已合并到那一行的客户文件", "核对合并后的客户文件",  # noqa: E501
+              "{cell}: the same customer as row {other} ({kind} {value}); its new contacts and follow-ups were merged into that file", "review the merged file"),  # noqa: E501
 })
 
 SHOWN_PER_CODE = 20
@@ -190,7 +192,9 @@ def _print_result(run, plan, team) -> None:
     if zh:
         head = (f"已新建 {len(plan.created)} 个客户文件" if run.args.write
                 else f"试运行:将新建 {len(plan.planned)} 个客户文件(未写入,加 --write 写入)")
-        run.print(f"{head}。共 {plan.total_rows} 行数据:无效 {invalid} 行,表内重复 {plan.duplicates} 行,"
+        merged = f"(合并 {plan.merged} 行)" if plan.merged else ""
+        run.print(f"{head}。共 {plan.total_rows} 行数据:无效 {invalid} 行,"
+                  f"表内重复 {plan.duplicates} 行{merged},"
                   f"已存在 {plan.existing} 行;空行/合计行 {plan.blank_rows} 行。")
         if run.args.write:
             run.print(f"已重新评级 {plan.regraded} 个已有文件。下一步:followup check")
@@ -198,8 +202,9 @@ def _print_result(run, plan, team) -> None:
         head = (f"created {len(plan.created)} customer files" if run.args.write
                 else f"dry run: would create {len(plan.planned)} customer files (nothing written; "
                      "--write writes)")
+        merged = f" ({plan.merged} merged)" if plan.merged else ""
         run.print(f"{head}. {plan.total_rows} data rows: {invalid} invalid, {plan.duplicates} "
-                  f"duplicate within the sheet, {plan.existing} already customers; "
+                  f"duplicate within the sheet{merged}, {plan.existing} already customers; "
                   f"{plan.blank_rows} blank or total rows.")
         if run.args.write:
             run.print(f"re-graded {plan.regraded} existing files. Next: followup check")

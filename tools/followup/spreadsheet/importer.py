@@ -69,7 +69,8 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     blank_rows: int = 0
     total_rows: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # rows repeating an earlier row (merged into it or skipped)
+    merged: int = 0
     existing: int = 0
     invalid_rows: set = field(default_factory=set)
     created: list[str] = field(default_factory=list)
@@ -135,6 +136,7 @@ class _Planner:
             for k in keys | {("id", c.id), ("person", normalise_name(c.name))}:
                 self.existing.setdefault(k, c)
         self.seen: dict[tuple, int] = {}
+        self.by_row: dict[int, Planned] = {}
         channels = [c for c in self.rules.playbook.channels if c not in SKIP_CHANNELS]
         self.channels = sorted(channels, key=len, reverse=True)
 
@@ -218,7 +220,11 @@ class _Planner:
             notes.append(f"{key}:{text_of(value)}")
         if len(self.plan.errors) > errors_before:
             return
-        if self.duplicate(r, cid, name, contacts):
+        verdict = self.duplicate(r, cid, name, contacts)
+        if verdict == "existing":
+            return
+        if verdict is not None:
+            self.merge(r, verdict, owner, name, contacts, dated, last_contact, notes)
             return
         all_days = [d for d, _ in dated] + ([last_contact] if last_contact else [])
         if registered is None:
@@ -263,6 +269,7 @@ class _Planner:
         customer.body = body
         planned.customer = customer
         self.plan.planned.append(planned)
+        self.by_row[r] = planned
 
     def owner(self, r: int, cell) -> str:
         text = text_of(cell[2]) if cell else ""
@@ -377,24 +384,22 @@ class _Planner:
             out[name] = normal
         return out
 
-    def duplicate(self, r: int, cid, name: str, contacts: list[dict]) -> bool:
-        """Skip a row that is already a customer, or repeats an earlier row: the same id,
-        or the same phone, email or company as ``followup check`` compares them
-        (:func:`followup.checks.duplicates.identities`). A person's name alone is not
-        enough (namesakes exist); it is reported as a warning."""
-        keys = ([("id", cid)] if cid else []) + [
-            (kind, key) for kind, key, _ in identities(SimpleNamespace(name=name, contacts=contacts))]
+    def duplicate(self, r: int, cid, name: str, contacts: list[dict]):
+        """``"existing"`` for a row that is already a customer, ``(earlier row, kind, value)``
+        for a row that repeats an earlier row, ``None`` for a new customer. Rows are the same
+        customer when they share an id, or a phone, email or company as ``followup check``
+        compares them (:func:`followup.checks.duplicates.identities`). A person's name
+        alone is not enough (namesakes exist); it is reported as a warning."""
+        keys = self.identity_keys(cid, name, contacts)
         for kind, key in keys:
             other = self.existing.get((kind, key))
             if other is not None:
                 self.plan.existing += 1
                 self.fail("FU808", r, warning=True, kind=kind, value=key, other=other.path)
-                return True
+                return "existing"
             row = self.seen.get((kind, key))
             if row is not None:
-                self.plan.duplicates += 1
-                self.fail("FU807", r, warning=True, kind=kind, value=key, other=row)
-                return True
+                return row, kind, key
         person = ("person", normalise_name(name))
         if person in self.existing:
             self.fail("FU814", r, warning=True, value=name, other=self.existing[person].path)
@@ -402,7 +407,52 @@ class _Planner:
             self.fail("FU814", r, warning=True, value=name, other=f"{self.label}:{self.seen[person]}")
         for k in [*keys, person]:
             self.seen.setdefault(k, r)
-        return False
+        return None
+
+    @staticmethod
+    def identity_keys(cid, name: str, contacts: list[dict]) -> list[tuple[str, str]]:
+        return ([("id", cid)] if cid else []) + [
+            (kind, key) for kind, key, _ in identities(SimpleNamespace(name=name, contacts=contacts))]
+
+    def merge(self, r: int, match: tuple, owner: str, name: str, contacts: list[dict], dated,
+              last_contact, notes: list[str]) -> None:
+        """A later row of the same customer (one row per contact person is common): its new
+        contacts, dated follow-ups and notes join the earlier row's file. Rows of the same
+        customer under two owners are not merged (that is a 撞单 to settle by hand)."""
+        earlier, *kind_key = match
+        p = self.by_row.get(earlier)
+        self.plan.duplicates += 1
+        if p is None or p.data["owner"] != owner:
+            self.fail("FU807", r, warning=True, kind=kind_key[0], value=kind_key[1], other=earlier)
+            return
+        data = {k: (list(v) if isinstance(v, list) else v) for k, v in p.data.items()}
+        known = {(k, v) for k, v in self.identity_keys(None, "", data.get("contacts", []))}
+        for contact in contacts:
+            mine = set(self.identity_keys(None, "", [contact]))
+            if not mine or not mine <= known:
+                data.setdefault("contacts", []).append(contact)
+                known |= mine
+        added = self.log(r, owner, data["registered"], dated, last_contact, None, notes)
+        log = data.get("log", [])
+        seen_entries = {(e["date"], e.get("note")) for e in log}
+        log += [e for e in added if (e["date"], e.get("note")) not in seen_entries]
+        if log:
+            data["log"] = sorted(log, key=lambda e: e["date"])
+        data = _canonical_order(data)
+        merged_note = (f"第 {r} 行(同一客户)已合并到这里。" if self.zh
+                       else f"Row {r} (the same customer) was merged into this file.")
+        body = p.body + "\n".join(["", merged_note, *[f"- {n}" for n in notes]]) + "\n"
+        customer, found = parse_customer(yaml12.load_fast(render_front_matter(data)), p.path,
+                                         self.rules.playbook, self.rules.team, self.as_of)
+        if any(x.is_error for x in found):
+            self.fail("FU807", r, warning=True, kind=kind_key[0], value=kind_key[1], other=earlier)
+            return
+        customer.body = body
+        p.data, p.body, p.customer = data, body, customer
+        for k in self.identity_keys(None, name, contacts):
+            self.seen.setdefault(k, earlier)
+        self.plan.merged += 1
+        self.fail("FU820", r, warning=True, kind=kind_key[0], value=kind_key[1], other=earlier)
 
     def log(self, r, owner, registered, dated, last_contact, next_date, notes) -> list[dict]:
         entries = []
@@ -456,6 +506,13 @@ class _Planner:
             lines.append("")
             lines += [f"- {n}".replace("\n", " ") for n in notes]
         return "\n".join(lines) + "\n"
+
+
+def _canonical_order(data: dict) -> dict:
+    first = ("id", "name", "owner", "registered", "source", "referred_by", "contacts", "stage")
+    last = ("deal_value", "log", "tier", "due")
+    middle = [k for k in data if k not in first and k not in last]
+    return {k: data[k] for k in (*first, *middle, *last) if k in data}
 
 
 def _ordered_contact(contact: dict) -> dict:
