@@ -178,7 +178,11 @@ def expected(root: Path) -> dict:
         for s in yaml.safe_load((root / "rules" / "pipeline.yaml").read_text(encoding="utf-8"))["stages"]
     }
     team = yaml.safe_load((root / "rules" / "team.yaml").read_text(encoding="utf-8"))
-    capacity = {p["id"]: p.get("capacity", team.get("default_capacity", 60)) for p in team["salespeople"]}
+    capacity = {
+        p["id"]: p.get("capacity", team.get("default_capacity", 60))
+        for p in team["salespeople"]
+        if p.get("role") != "pool"
+    }
     tiers = tier_order(root)
     day = next_workday(ANCHOR)
 
@@ -235,7 +239,7 @@ def expected(root: Path) -> dict:
             2,
         ),
         "tiers": {t: sum(1 for m in metas if m["tier"] == t) for t in tiers},
-        "owners": {o: sum(1 for m in metas if m["owner"] == o) for o in capacity},
+        "owners": {p["id"]: sum(1 for m in metas if m["owner"] == p["id"]) for p in team["salespeople"]},
         "call_lists": calls,
         "rolled": rolled,
         "day": day,

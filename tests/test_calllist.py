@@ -199,3 +199,16 @@ def test_followup_today_prints_each_list(repo, capsys):
     assert "李明(li-ming) 2026-11-20:2/2" in out
     assert "1 位顺延到 2026-11-23" in out
     assert main(["today", "--root", str(repo), "--as-of", "2026-11-20", "--owner", "nobody"]) == 1
+
+
+def test_customers_in_the_public_pool_are_on_nobodys_list(repo):
+    team = repo / "rules" / "team.yaml"
+    team.write_text(
+        team.read_text(encoding="utf-8") + "  - {id: pool, name: 公海, role: pool, capacity: 0}\n",
+        encoding="utf-8",
+    )
+    write(repo, "pooled", owner="pool", due=D(2026, 11, 2))
+    write(repo, "mine", due=D(2026, 11, 2))
+    result = lists(repo, D(2026, 11, 20))
+    assert "pool" not in result
+    assert ids(result["li-ming"][0].calls) == ["mine"]

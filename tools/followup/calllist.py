@@ -13,7 +13,8 @@ Example — 李明 can make 2 calls a day; on Friday 2026-11-20 three customers 
     b  tier A, due 11-18            -> tier A, 2 days overdue: second
     c  tier A, due 11-20            -> does not fit: rolls to Monday 11-23
 
-On a day off (weekend, 国庆 2026-10-01..07) nobody is called: the list is made for
+Customers in the public pool (公海, a ``role: pool`` entry in ``rules/team.yaml``) are on
+nobody's list. On a day off (weekend, 国庆 2026-10-01..07) nobody is called: the list is made for
 the next work day, with everything due up to that day.
 """
 
@@ -115,11 +116,14 @@ def plan(
     call re-grades the customer, which the next run of the list takes into account.
     """
     by_owner: dict[str, list[CallItem]] = {}
+    pools = {p.id for p in team.people.values() if p.role == "pool"}  # 公海: nobody calls them
     for item in candidates(grades, playbook, lang):
+        if item.customer.owner in pools:
+            continue
         if owner is None or item.customer.owner == owner:
             by_owner.setdefault(item.customer.owner, []).append(item)
     result: dict[str, list[CallDay]] = {}
-    owners = sorted(set(by_owner) | ({owner} if owner else set(team.people)))
+    owners = sorted((set(by_owner) | ({owner} if owner else set(team.people))) - pools)
     for who in owners:
         pending = sorted(by_owner.get(who, []), key=lambda i: (i.due, i.customer.id))
         day = call_day(as_of, calendar)
