@@ -3,11 +3,12 @@
 :func:`plan_import` is the dry run: it turns every data row into the front matter
 a customer file would get, validates it with the same parser ``followup check``
 uses, and reports — as :class:`~followup.problems.Problem` values located at
-``sheet:row:column`` — rows that are invalid, rows that repeat an earlier row, rows
-that are already customers (same id, phone, email or company name), and owners that
-are not in ``rules/team.yaml``. :func:`write_planned` creates the planned files
-with :func:`followup.writer.create_new` (which refuses an existing file) after
-proving each one reads back, with both YAML readers, as exactly the data meant.
+``sheet:row:column`` — rows that are invalid, rows that repeat an earlier row (merged
+into it when the owner is the same), rows that are already customers (same id, phone,
+email or company name), and owners that are not in ``rules/team.yaml``.
+:func:`write_planned` proves that every planned file reads back, with both YAML
+readers, as exactly the data meant, then creates it with
+:func:`followup.writer.create_new` (which refuses an existing file).
 
 A worked row::
 
@@ -17,7 +18,7 @@ A worked row::
 becomes ``customers/shang-hai-heng-tong-mao-yi.md`` with ``owner: li-ming``, the
 phone as a quoted string, two log entries (channels 电话 and 到访 recognised from
 the words) and ``tier``/``due`` computed by the playbook. Running the same import
-again finds the row's phone and name in that file and creates nothing.
+again finds the row's phone and company name in that file and creates nothing.
 
 Ids are readable pinyin slugs of the name without its legal suffix (pypinyin):
 file names show up in every pull request, and ``zhang-wei.md`` says more than a
@@ -138,7 +139,7 @@ class _Planner:
         self.seen: dict[tuple, int] = {}
         self.by_row: dict[int, Planned] = {}
         channels = [c for c in self.rules.playbook.channels if c not in SKIP_CHANNELS]
-        self.channels = sorted(channels, key=len, reverse=True)
+        self.channels = channels
 
     def fail(self, code: str, row: int, col: int = 1, warning: bool = False, **params) -> None:
         params.setdefault("cell", f"{column_letter(col)}{row}")
@@ -463,7 +464,7 @@ class _Planner:
                 notes.append(f"{day}:{note}")
                 continue
             entry = {"date": day}
-            channel = next((c for c in self.channels if c in note), None)
+            channel = self.channel(note)
             if channel:
                 entry["channel"] = channel
             entry["by"] = owner
@@ -489,6 +490,11 @@ class _Planner:
                 self.fail("FU815", r, warning=True, date=str(next_date), reason="next")
                 notes.append(f"next:{next_date}")
         return entries
+
+    def channel(self, note: str) -> str | None:
+        """The playbook channel named first in a note (notes start with how: 电话沟通…)."""
+        found = [(note.find(c), -len(c), c) for c in self.channels if c in note]
+        return min(found)[2] if found else None
 
     def new_id(self, name: str) -> str:
         base = slug(name)
