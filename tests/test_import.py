@@ -492,3 +492,36 @@ def test_importing_next_to_existing_customers_adds_no_problem(sample_repo, capsy
     involved = [p for p in problems
                 if p["file"] in created or any(c in p["message"] for c in created)]
     assert involved == []
+
+
+# --- the renderer: any text a cell can hold reads back as itself ---------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_cell_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                     min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=_cell_text, note=_cell_text, phone=_cell_text)
+def test_rendered_front_matter_reads_back_as_the_data_with_both_readers(name, note, phone):
+    from followup.spreadsheet.importer import _disagreements, render_front_matter
+
+    data = {"id": "x", "name": name, "owner": "li-ming", "registered": dt.date(2026, 11, 1),
+            "contacts": [{"name": name, "phone": phone}],
+            "log": [{"date": dt.date(2026, 11, 2), "by": "li-ming", "note": note}]}
+    text = render_front_matter(data)
+    assert yaml12.load_fast(text) == data
+    assert _disagreements([(1, text, data)]) == set()
+
+
+@pytest.mark.parametrize("name", ["null", "true", "2026-11-01", "#1 店: 好", "- 列表", "'quoted'", "a\nb",
+                                  "~", "0x1F", "1e3", "  spaced  ", "{x: y}", "&anchor", "*alias"])
+def test_awkward_names_become_valid_files(empty_repo, capsys, name):
+    sheet = _sheet(empty_repo / "s.xlsx", [[name, "李明", "13811112222", "2026/11/1", None]])
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert code == 0, out
+    [path] = snapshot(empty_repo)
+    assert front(empty_repo, Path(path).stem)["name"] == name.strip()
+    assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0

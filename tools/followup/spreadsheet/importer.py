@@ -549,7 +549,8 @@ def _grade(ws, plan: ImportPlan) -> None:
 
 # --- rendering -----------------------------------------------------------------------------
 
-_INDICATORS = re.compile(r"[:#\[\]{},&*!|>'\"%@`\\]|^[-?\s]|\s$|[\x00-\x1f\x7f\u2028\u2029\ufeff]")
+_INDICATORS = re.compile(r"[:#\[\]{},&*!|>'\"%@`\\]|^[-?\s]|\s$"
+                         r"|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def scalar(value) -> str:
@@ -566,7 +567,11 @@ def scalar(value) -> str:
     text = str(value)
     if text and not _INDICATORS.search(text) and yaml12.resolve_plain(text) == text:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+# characters YAML does not allow raw (or reads as line breaks) inside a quoted scalar
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def _flow(mapping: dict) -> str:
