@@ -525,3 +525,12 @@ def test_awkward_names_become_valid_files(empty_repo, capsys, name):
     [path] = snapshot(empty_repo)
     assert front(empty_repo, Path(path).stem)["name"] == name.strip()
     assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
+
+
+@pytest.mark.parametrize("module", ["values", "yamltext", "importer", "mapping", "table"])
+def test_the_examples_in_the_docstrings_hold(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"followup.spreadsheet.{module}"))
+    assert result.failed == 0

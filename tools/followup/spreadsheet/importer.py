@@ -28,7 +28,6 @@ hash. A clash gets ``-2``, ``-3``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +44,7 @@ from ..writer import WriteRefused, create_new
 from .mapping import Mapping, header_keys, resolve_owner
 from .table import Table
 from .values import cell_date, cell_number, cell_phones, is_masked, normalise_name, split_followups, text_of
+from .yamltext import scalar
 
 TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
 SKIP_CHANNELS = {"备注", "note"}  # words too common in notes to mean "this was a note"
@@ -548,31 +548,6 @@ def _grade(ws, plan: ImportPlan) -> None:
 
 
 # --- rendering -----------------------------------------------------------------------------
-
-_INDICATORS = re.compile(r"[:#\[\]{},&*!|>'\"%@`\\]|^[-?\s]|\s$"
-                         r"|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-
-
-def scalar(value) -> str:
-    """One YAML 1.2 scalar, safe in flow context. Anything that is not plainly itself is
-    written as a JSON string, which YAML 1.2 reads as the same double-quoted text."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        return repr(value)
-    text = str(value)
-    if text and not _INDICATORS.search(text) and yaml12.resolve_plain(text) == text:
-        return text
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
-
-
-# characters YAML does not allow raw (or reads as line breaks) inside a quoted scalar
-_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-
 
 def _flow(mapping: dict) -> str:
     items = []

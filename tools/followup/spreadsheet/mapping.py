@@ -24,7 +24,6 @@ by name, and ``log`` (free-text follow-ups), ``last_contact``, ``next``, ``notes
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from .. import yaml12
 from ..problems import Problem, problem
 from .table import HEADER_SCAN, Table
 from .values import normalise_header, text_of
+from .yamltext import scalar
 
 CORE_TARGETS = ("id", "name", "owner", "registered", "source", "stage", "deal_value", "referred_by")
 CONTACT_TARGETS = ("contact.name", "contact.role", "contact.phone", "contact.email", "contact.wechat")
@@ -229,13 +229,7 @@ HEADER_COMMENT = """\
 
 
 def _scalar(value) -> str:
-    if value is None:
-        return "~"
-    text = str(value)
-    if text and yaml12.resolve_plain(text) == text and not any(ch in text for ch in ":#{}[],&*!|>'\"%@`") \
-            and text.strip() == text and not text.startswith(("-", "?")):
-        return text
-    return json.dumps(text, ensure_ascii=False)
+    return "~" if value is None else scalar(str(value))
 
 
 def render_mapping(mapping: Mapping, sheet_name: str, facts: dict) -> str:
