@@ -120,3 +120,16 @@ def test_archived_customers_are_listed_but_not_counted(imported, capsys):
     totals = [list(r) for r in book["分类汇总"].iter_rows(values_only=True)]
     assert next(r for r in totals if r and r[0] == "合计")[2] == 5
     assert totals[-1][:2] == ["已归档(不计入上表)", 1]
+
+
+def test_english_export_reimports_as_already_there(imported, capsys):
+    root = str(imported)
+    before = snapshot(imported)
+    out = imported / "customers-en.xlsx"
+    assert main(["export", str(out), "--root", root, "--as-of", AS_OF, "--lang", "en"]) == 0
+    assert load_workbook(out).sheetnames == ["customers", "totals"]
+    capsys.readouterr()
+    assert main(["import", str(out), "--root", root, "--write", "--as-of", AS_OF, "--lang", "en"]) == 0
+    out_text = capsys.readouterr().out
+    assert "created 0 customer files" in out_text and "6 already customers" in out_text
+    assert snapshot(imported) == before
