@@ -534,3 +534,24 @@ def test_the_examples_in_the_docstrings_hold(module):
 
     result = doctest.testmod(importlib.import_module(f"followup.spreadsheet.{module}"))
     assert result.failed == 0
+
+
+def test_with_a_rank_playbook_new_customers_regrade_the_others(empty_repo, capsys):
+    """Pareto (S9) grades by share of all revenue: importing bigger customers moves the
+    existing ones down, and the import re-grades them so that check still passes."""
+    settings = empty_repo / "rules" / "followup.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "presets/s1-ae-tracking.yaml", "presets/s9-pareto-rfm.yaml"), encoding="utf-8")
+    header = ("客户名称", "负责人", "电话", "登记日期", "近一年销售额")
+    first = _sheet(empty_repo / "a.xlsx", [["甲方科技公司", "李明", "13811112222", "2026/11/1", 100000],
+                                           ["乙方科技公司", "李明", "13811113333", "2026/11/1", 90000]],
+                   header=header)
+    assert run(capsys, "import", str(first), "--root", str(empty_repo), "--write")[0] == 0
+    assert front(empty_repo, "jia-fang-ke-ji")["tier"] == "A"
+    second = _sheet(empty_repo / "b.xlsx", [["丙方科技公司", "王芳", "13811114444", "2026/11/2", 5_000_000]],
+                    header=header)
+    code, out = run(capsys, "import", str(second), "--root", str(empty_repo), "--write")
+    assert code == 0, out
+    assert "已重新评级 2 个已有文件" in out
+    assert front(empty_repo, "jia-fang-ke-ji")["tier"] != "A"
+    assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0, capsys.readouterr().out
