@@ -555,3 +555,13 @@ def test_with_a_rank_playbook_new_customers_regrade_the_others(empty_repo, capsy
     assert "已重新评级 2 个已有文件" in out
     assert front(empty_repo, "jia-fang-ke-ji")["tier"] != "A"
     assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0, capsys.readouterr().out
+
+
+def test_the_mapping_survives_the_sheet_being_resaved_in_another_encoding(empty_repo, capsys):
+    sheet = write_csv(empty_repo / "客户.csv", "utf-8")
+    assert run(capsys, "import", str(sheet), "--root", str(empty_repo))[0] == 0
+    assert "# 检测到的编码 / detected encoding: utf-8" in (empty_repo / "客户.mapping.yaml").read_text(
+        encoding="utf-8")
+    write_csv(sheet, "gb18030")  # someone opened it in old Excel and saved it again
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert code == 0 and "编码 gb18030" in out and "已新建 3 个客户文件" in out

@@ -237,8 +237,8 @@ def render_mapping(mapping: Mapping, sheet_name: str, facts: dict) -> str:
     lines = [HEADER_COMMENT.format(name=sheet_name, targets=targets)]
     if mapping.sheet:
         lines.append(f"sheet: {_scalar(mapping.sheet)}")
-    if mapping.encoding:
-        lines.append(f"encoding: {_scalar(mapping.encoding)}")
+    if mapping.encoding:  # detected on every run; a line `encoding: …` would force one
+        lines.append(f"# 检测到的编码 / detected encoding: {mapping.encoding}")
     lines.append(f"header_row: {mapping.header_row}")
     lines.append("columns:")
     for key, target in mapping.columns.items():

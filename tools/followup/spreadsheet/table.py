@@ -115,6 +115,8 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
     """``(text, encoding name)``: the given encoding, else UTF-8 (BOM or not), else GB18030."""
     if encoding:
+        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+            encoding = "utf-8-sig"  # the same, but a BOM is not read as part of the first header
         try:
             return raw.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
