@@ -245,13 +245,7 @@ def owner_history(data: dict, file: str, team=None) -> tuple[list[Handover], lis
 
 
 def history_of(ws, customer) -> list[Handover]:
-    doc = ws.documents.get(customer.path)
-    if doc is None:
-        return []
-    try:
-        data = yaml12.load_fast(doc.yaml_text) or {}
-    except yaml12.YamlError:
-        return []
+    data = ws.front_matter_extra(customer.path)  # kept at load time: no re-read of the file
     return owner_history(data, customer.path)[0] if isinstance(data, dict) else []
 
 

@@ -17,9 +17,13 @@ Layout::
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache as cache_mod
 from . import document, yaml12
 from .problems import Problem, problem
 from .records import Customer, parse_customer
@@ -70,12 +74,30 @@ class Workspace:
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     as_of: dt.date | None = None
+    stamps: dict[str, tuple] | None = None  # stat of each customer file, taken before reading it
+    extras: dict[str, dict] | None = None  # path -> raw front matter keys in EXTRA_KEYS
+    cache_stats: dict[str, int] = field(default_factory=dict)  # parsed / reused / rehashed files
+    started_ns: int = 0  # when loading began (a stat newer than this is "racy")
 
     def customer(self, cid: str) -> Customer | None:
         return next((c for c in self.customers if c.id == cid), None)
 
     def erroneous_files(self) -> set[str]:
         return {p.file for p in self.problems if p.is_error}
+
+    def front_matter_extra(self, path: str) -> dict:
+        """Raw front matter keys that :class:`Customer` does not model (``owner_history``),
+        kept when the file was read -- no second read and parse of every file."""
+        if self.extras is not None:
+            return self.extras.get(path, {})
+        doc = self.documents.get(path)
+        if doc is None:
+            return {}
+        try:
+            data = yaml12.load_fast(doc.yaml_text)
+        except yaml12.YamlError:
+            return {}
+        return data if isinstance(data, dict) else {}
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -147,10 +169,36 @@ def load_rules(root: Path, sources: dict | None = None) -> tuple[Rules | None, l
 
 
 def customer_files(root: Path) -> list[Path]:
+    """Every ``customers/**/*.md`` except README/index and anything under ``_``/``.`` names.
+
+    A plain ``os.scandir`` walk (sorted like ``sorted(rglob)``): at 100k files it is
+    several times faster than ``Path.rglob``, which matters for a warm ``check``.
+    """
+    return [Path(p) for p in customer_file_names(root)]
+
+
+def customer_file_names(root: Path) -> list[str]:
+    """:func:`customer_files` as strings (making 100k ``Path`` objects costs a second)."""
     folder = root / "customers"
-    return sorted(p for p in folder.rglob("*.md")
-                  if p.name.lower() not in SKIPPED_NAMES
-                  and not any(part.startswith(("_", ".")) for part in p.relative_to(folder).parts))
+    found: list[str] = []
+    _walk(os.fspath(folder), found)
+    found.sort(key=lambda p: p.split(os.sep))  # the order of sorted(Path): by parts
+    return found
+
+
+def _walk(folder: str, found: list[str]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(("_", ".")):
+            continue
+        if entry.is_dir():
+            _walk(entry.path, found)
+        elif name.endswith(".md") and name.lower() not in SKIPPED_NAMES:
+            found.append(entry.path)
 
 
 def read_customer(root: Path, path: Path, rules: Rules, as_of: dt.date | None):
@@ -169,21 +217,241 @@ def read_customer(root: Path, path: Path, rules: Rules, as_of: dt.date | None):
     return customer, doc, problems + found
 
 
-def load_workspace(root: Path, as_of: dt.date | None = None) -> Workspace:
+EXTRA_KEYS = ("owner_history",)  # raw front matter that checks read but Customer does not model
+
+
+def parse_customer_file(rel: str, raw: bytes, rules: Rules, as_of: dt.date | None):
+    """What one file gives, as cacheable values:
+    ``(customer | None, has_document, problems, extra raw keys)``."""
+    doc, data, problems = document.load(rel, raw)
+    if data is None:
+        return None, doc is not None, problems, {}
+    customer, found = parse_customer(data, rel, rules.playbook, rules.team, as_of)
+    if doc is not None:
+        customer.body = doc.body
+    extra = {key: data[key] for key in EXTRA_KEYS if key in data}
+    return customer, doc is not None, problems + found, extra
+
+
+def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path = True,
+                   workers: int | None = None) -> Workspace:
+    """Read the rules and every customer file.
+
+    ``cache``: ``True`` uses the per-file cache in the default folder (see
+    :mod:`followup.cache`), a path uses that folder, ``False`` reads everything.
+    ``workers``: processes for parsing; by default all cores, and only when more
+    than :data:`PARALLEL_THRESHOLD` files need parsing (process start-up costs more
+    than it saves below that).
+    """
+    started = cache_mod.now_ns()
     sources: dict[str, Source] = {}
     rules, problems = load_rules(root, sources)
     ws = Workspace(root=root, rules=rules, problems=problems, sources=sources, as_of=as_of)
     if rules is None:
         return ws
-    for path in customer_files(root):
-        customer, doc, found = read_customer(root, path, rules, as_of)
-        if doc is not None:
-            ws.documents[doc.path] = doc
-            ws.sources[doc.path] = Source(doc.yaml_text, doc.first_line)
-        if customer is not None:
-            ws.customers.append(customer)
-        ws.problems += found
+    ws.extras = {}
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small objects that all live on: GC passes only cost
+    try:
+        parse_cache = None
+        if cache:
+            directory = cache if isinstance(cache, Path) else None
+            parse_cache = cache_mod.ParseCache.open(root, cache_mod.rules_fingerprint(root), as_of,
+                                                    directory)
+        paths = customer_files(root)
+        rels = _rels(root, paths)
+        results: list = [None] * len(paths)
+        stamps: dict[str, tuple] = {}
+        todo: list[tuple[int, str, tuple | None]] = []  # stat changed or unknown: parse
+        for i, (path, rel) in enumerate(zip(paths, rels)):
+            try:
+                stamp = cache_mod.stamp_of(os.stat(path))
+            except OSError:
+                stamp = None
+            if stamp is not None:
+                stamps[rel] = stamp
+            entry = parse_cache.lookup(rel, stamp) if parse_cache and stamp else None
+            if entry is not None:
+                results[i] = entry.result
+            else:
+                todo.append((i, rel, stamp))
+        for (i, rel, stamp), (sha, result) in zip(todo, _parse_many(root, todo, rules, as_of,
+                                                                    parse_cache, workers)):
+            results[i] = result
+            if parse_cache is not None and stamp is not None and sha is not None:
+                entry = parse_cache.lookup_content(rel, stamp, sha, started)
+                if entry is not None:
+                    results[i] = entry.result
+                else:
+                    parse_cache.store(rel, stamp, sha, result, started)
+        with_documents = []
+        for rel, (customer, has_document, found, extra) in zip(rels, results):
+            if has_document:
+                with_documents.append(rel)
+            if customer is not None:
+                ws.customers.append(customer)
+            if extra:
+                ws.extras[rel] = extra
+            ws.problems += found
+        ws.documents = LazyDocuments(root, with_documents)
+        ws.sources = LazySources(root, sources, ws.documents)
+        ws.stamps = stamps
+        ws.started_ns = started
+        ws.cache_stats = {"files": len(paths), "stat_hits": len(paths) - len(todo),
+                          "rehashed_same": parse_cache.rehashed if parse_cache else 0}
+        ws.cache_stats["parsed"] = len(todo) - ws.cache_stats["rehashed_same"]
+        if parse_cache is not None:
+            parse_cache.forget_missing(set(stamps))
+            parse_cache.save()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    if len(ws.customers) > PARALLEL_THRESHOLD:
+        # the records live as long as the command: keep the collector from walking them
+        # again and again while grading allocates (gc.freeze is what it is made for)
+        gc.freeze()
     return ws
+
+
+PARALLEL_THRESHOLD = 2_000
+CHUNK = 250
+
+
+def _rels(root: Path, paths: list[Path]) -> list[str]:
+    """Repository-relative POSIX paths (string slicing: ``Path.relative_to`` costs
+    seconds at 100k files)."""
+    prefix = os.path.join(os.fspath(root), "")
+    out = []
+    for path in paths:
+        text = os.fspath(path)
+        if text.startswith(prefix):
+            rel = text[len(prefix):]
+            out.append(rel if os.sep == "/" else rel.replace(os.sep, "/"))
+        else:
+            out.append(relpath(root, path))
+    return out
+
+
+def _parse_many(root: Path, todo: list, rules: Rules, as_of, parse_cache, workers: int | None):
+    """``(sha256 | None, result)`` for each ``(index, rel, stamp)``, in order.
+
+    With a cache, a file whose bytes hash to the cached SHA is not parsed (its result is
+    replaced by the cached one by the caller); without one, no hashing is done.
+    """
+    hashing = parse_cache is not None
+    known = {rel: parse_cache.entries[rel].sha for _, rel, _ in todo
+             if rel in parse_cache.entries} if hashing else {}
+    rels = [rel for _, rel, _ in todo]
+    cores = workers if workers is not None else (os.cpu_count() or 1)
+    if cores > 1 and len(rels) > PARALLEL_THRESHOLD:
+        yield from _parse_parallel(root, rels, rules, as_of, hashing, known, cores)
+        return
+    for rel in rels:
+        yield _parse_one(root, rel, rules, as_of, hashing, known.get(rel))
+
+
+def _parse_one(root: Path, rel: str, rules: Rules, as_of, hashing: bool, known_sha: str | None):
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError as exc:
+        return None, (None, False, [problem("FU005", rel, line=1, col=1, detail=str(exc))], {})
+    sha = cache_mod.sha256(raw) if hashing else None
+    if sha is not None and sha == known_sha:
+        return sha, (None, False, [], {})  # unchanged bytes: the caller takes the cached result
+    return sha, parse_customer_file(rel, raw, rules, as_of)
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(root: Path, rules: Rules, as_of, hashing: bool, known: dict) -> None:
+    gc.disable()
+    _WORKER.update(root=root, rules=rules, as_of=as_of, hashing=hashing, known=known)
+
+
+def _worker_chunk(rels: list[str]) -> list:
+    w = _WORKER
+    return [_parse_one(w["root"], rel, w["rules"], w["as_of"], w["hashing"], w["known"].get(rel))
+            for rel in rels]
+
+
+def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: bool, known: dict,
+                    cores: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork shares the loaded modules and rules for free; elsewhere they are pickled once
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunks = [rels[i:i + CHUNK] for i in range(0, len(rels), CHUNK)]
+    with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_worker_init,
+                             initargs=(root, rules, as_of, hashing, known)) as pool:
+        for chunk_result in pool.map(_worker_chunk, chunks):
+            yield from chunk_result
+
+
+class LazyDocuments(Mapping):
+    """``path -> Document`` for every customer file that has front matter, read on demand.
+
+    Holding 100k documents (bytes and text) would cost gigabytes; the commands that
+    need one (``grade --write``) ask for it and it is read then.
+    """
+
+    def __init__(self, root: Path, rels: list[str]):
+        self._root = root
+        self._rels = dict.fromkeys(rels)
+
+    def __getitem__(self, rel: str) -> document.Document:
+        if rel not in self._rels:
+            raise KeyError(rel)
+        try:
+            raw = (self._root / rel).read_bytes()
+        except OSError:
+            raise KeyError(rel) from None
+        doc = document.split(rel, raw)
+        if isinstance(doc, Problem):
+            raise KeyError(rel)
+        return doc
+
+    def __iter__(self):
+        return iter(self._rels)
+
+    def __len__(self) -> int:
+        return len(self._rels)
+
+    def __contains__(self, rel) -> bool:
+        return rel in self._rels
+
+
+class LazySources(Mapping):
+    """The rules' sources, plus a :class:`Source` for any customer file, made on demand
+    (only files with problems are ever asked for)."""
+
+    def __init__(self, root: Path, rules_sources: dict[str, Source], documents: LazyDocuments):
+        self._rules = rules_sources
+        self._documents = documents
+        self._made: dict[str, Source] = {}
+
+    def __getitem__(self, rel: str) -> Source:
+        if rel in self._rules:
+            return self._rules[rel]
+        if rel not in self._made:
+            doc = self._documents[rel]
+            self._made[rel] = Source(doc.yaml_text, doc.first_line)
+        return self._made[rel]
+
+    def __setitem__(self, rel: str, source: Source) -> None:
+        self._rules[rel] = source
+
+    def __iter__(self):
+        yield from self._rules
+        yield from (rel for rel in self._documents if rel not in self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules) + len(self._documents)
+
+    def __contains__(self, rel) -> bool:
+        return rel in self._rules or rel in self._documents
 
 
 def locate(problems: list[Problem], sources: dict[str, Source]) -> list[Problem]:

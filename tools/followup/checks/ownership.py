@@ -39,8 +39,7 @@ def check_ownership(workspace, grades) -> list:
                                     warning=True))
         if c.co_owners and not policy.group_buyers:
             problems.append(problem("FU705", c.path, path=("co_owners",)))
-        doc = ws.documents.get(c.path)
-        data = _data(doc)
+        data = ws.front_matter_extra(c.path)  # kept at load time: no re-read of every file
         history, found = owner_history(data, c.path, team)
         problems += found
         if c.referred_by:

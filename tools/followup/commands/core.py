@@ -19,18 +19,48 @@ def _check_args(p):
     p.add_argument("--only", help=f"comma-separated check families: {', '.join(CHECKS)}")
     p.add_argument("--base", metavar="REF", help="also judge the change against git REF")
     p.add_argument("--summary", metavar="FILE", help="with --base: write the change summary as Markdown")
+    _cache_arg(p)
+
+
+def _cache_arg(p):
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither read nor write the cache (.followup-cache/ or $FOLLOWUP_CACHE_DIR)")
+
+
+def _load(run: Run):
+    """``run.load()`` honouring ``--no-cache`` (see followup/cache.py)."""
+    if not getattr(run.args, "no_cache", False):
+        return run.load()
+    from ..cli import _today_for
+    from ..workspace import load_workspace
+
+    return load_workspace(run.root, as_of=run.args.as_of or _today_for(run.root), cache=False)
 
 
 @command("check", "validate rules and customers; verify stored tier/due are fresh", _check_args)
 def cmd_check(run: Run) -> int:
-    ws = run.load()
-    grades = graded(ws)
     only = run.args.only.split(",") if run.args.only else None
     unknown = [name for name in (only or []) if name not in CHECKS]
     if unknown:
         print(f"unknown check: {', '.join(unknown)} (known: {', '.join(CHECKS)})", file=sys.stderr)
         return EXIT_TOOL
+    result_cache = None
+    if not run.args.no_cache and not run.args.base:  # nothing changed: the last result stands
+        from ..cache import ResultCache
+        from ..cli import _today_for
+        from ..workspace import customer_file_names
+
+        as_of = run.args.as_of or _today_for(run.root)
+        result_cache = ResultCache(run.root, (str(as_of), ",".join(only or [])))
+        hit = result_cache.lookup(customer_file_names(run.root))
+        if hit is not None:
+            problems, files = hit
+            return _report_check(run, problems, files)
+    ws = _load(run)
+    grades = graded(ws)
     problems = locate(ws.problems + run_checks(ws, grades, only), ws.sources)
+    if result_cache is not None:
+        result_cache.store(ws.stamps, ws.started_ns, (problems, len(ws.documents)))
     change = None
     if run.args.base:  # pull-request judgement: commands/team.py
         from .team import base_judgement, finish_base_judgement
@@ -39,16 +69,20 @@ def cmd_check(run: Run) -> int:
         if change is None:
             return EXIT_TOOL
         problems = locate(problems + change.problems, ws.sources)
+    status = _report_check(run, problems, len(ws.documents))
+    if change is not None:
+        finish_base_judgement(run, ws, change, problems)
+    return status
+
+
+def _report_check(run: Run, problems: list, files: int) -> int:
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    files = len(ws.documents)
     if run.lang == "zh":
         summary = f"检查了 {files} 个客户文件:{errors} 个错误,{warnings} 个警告。"
     else:
         summary = f"checked {files} customer files: {errors} errors, {warnings} warnings."
     run.print(render(problems, run.args.format, run.lang, run.out, summary))
-    if change is not None:
-        finish_base_judgement(run, ws, change, problems)
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
@@ -57,11 +91,12 @@ def _grade_args(p):
     mode.add_argument("--diff", action="store_true", help="show what would change")
     mode.add_argument("--write", action="store_true", help="write tier and due")
     p.add_argument("--check-only", action="store_true", help="exit 1 if any file would change")
+    _cache_arg(p)
 
 
 @command("grade", "recompute tiers and due dates; --diff shows, --write writes", _grade_args)
 def cmd_grade(run: Run) -> int:
-    ws = run.load()
+    ws = _load(run)
     if ws.rules is None:
         run.print(render(locate(ws.problems, ws.sources), "human", run.lang, run.out))
         return EXIT_PROBLEMS
@@ -69,8 +104,13 @@ def cmd_grade(run: Run) -> int:
     broken = ws.erroneous_files()
     changed = unchanged = refused = 0
     for path, grade in sorted(grades.items()):
+        if path in broken or path not in ws.documents:
+            continue
+        if grade.customer.stored_tier == grade.tier and grade.customer.stored_due == grade.due:
+            unchanged += 1  # the stored values are already these: no edit (and no re-read)
+            continue
         doc = ws.documents.get(path)
-        if doc is None or path in broken:
+        if doc is None:
             continue
         values = {"tier": grade.tier, "due": grade.due}
         try:

@@ -1,0 +1,239 @@
+"""The parse cache never gives a stale result: edit, touch, rename, revert, rules, as-of,
+corruption, races -- each case against a run without the cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from followup import cache as cache_mod
+from followup import workspace
+from followup.cli import main
+from followup.workspace import load_workspace
+
+AS_OF = dt.date(2026, 11, 22)
+
+RECORD = """---
+id: {id}
+name: {name}
+owner: li-ming
+registered: 2026-11-02
+source: 展会
+contacts:
+  - {{name: 张伟, role: 采购经理, phone: "{phone}", decision_maker: true}}
+stage: "4"
+need: clear
+expected_close: 2026-12-20
+log:
+  - {{date: 2026-11-02, channel: 到访, by: li-ming, note: 首次到访}}
+  - {{date: 2026-11-10, channel: 电话, by: li-ming, note: 确认预算}}
+---
+客户比较看重售后。
+"""
+
+
+def write(repo: Path, cid: str, name: str = "张伟公司", phone: str = "138 1234 5678", **kw) -> Path:
+    path = repo / "customers" / f"{cid}.md"
+    path.write_text(RECORD.format(id=cid, name=name, phone=phone), encoding="utf-8", **kw)
+    return path
+
+
+def age(path: Path, seconds: float = 30) -> None:
+    """Move a file's mtime into the past, out of the racy window."""
+    past = time.time_ns() - int(seconds * 1e9)
+    os.utime(path, ns=(past, past))
+
+
+def snapshot(ws) -> tuple:
+    """Everything a command sees from loading, comparable between runs."""
+    customers = sorted((c.path, c.id, c.name, c.owner, tuple(c.contacts[0].items()) if c.contacts else (),
+                        len(c.log), c.body) for c in ws.customers)
+    problems = sorted((p.code, p.file, p.key_path, str(sorted(p.params.items()))) for p in ws.problems)
+    return customers, problems, sorted(ws.documents)
+
+
+def same_as_uncached(repo: Path, as_of=AS_OF):
+    cached = load_workspace(repo, as_of, cache=True)
+    fresh = load_workspace(repo, as_of, cache=False)
+    assert snapshot(cached) == snapshot(fresh)
+    return cached
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "rules", root / "rules")
+    (root / "customers").mkdir()
+    for i in range(5):
+        age(write(root, f"c{i}", name=f"公司{i}", phone=f"139 0000 000{i}"))
+    monkeypatch.delenv(cache_mod.ENV_DIR, raising=False)
+    return root
+
+
+def test_second_load_reads_nothing_and_agrees(repo):
+    first = same_as_uncached(repo)
+    assert first.cache_stats["parsed"] == 5
+    second = same_as_uncached(repo)
+    assert second.cache_stats["stat_hits"] == 5 and second.cache_stats["parsed"] == 0
+    assert (repo / ".followup-cache" / "parse.pickle").is_file()
+
+
+def test_edit_is_seen(repo):
+    same_as_uncached(repo)
+    write(repo, "c1", name="改过的名字", phone="139 0000 0001")
+    ws = same_as_uncached(repo)
+    assert ws.customer("c1").name == "改过的名字"
+
+
+def test_edit_keeping_size_and_mtime_is_seen(repo):
+    """Same length, mtime put back: the ctime (and the racy rule) still catch it."""
+    path = repo / "customers" / "c2.md"
+    same_as_uncached(repo)
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("公司2", "公司9"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    ws = same_as_uncached(repo)
+    assert ws.customer("c2").name == "公司9"
+
+
+def test_racy_entry_is_rehashed(repo, monkeypatch):
+    """If the stat were only (size, mtime): a same-size edit in the same clock tick as the
+    read is caught because entries recorded within RACY_SECONDS of their mtime are re-hashed."""
+    monkeypatch.setattr(cache_mod, "stamp_of", lambda st: (st.st_size, st.st_mtime_ns))
+    path = write(repo, "c3", name="公司3", phone="139 0000 0003")  # mtime = now: racy
+    same_as_uncached(repo)
+    mtime = path.stat().st_mtime_ns
+    path.write_text(path.read_text(encoding="utf-8").replace("公司3", "公司8"), encoding="utf-8")
+    os.utime(path, ns=(mtime, mtime))
+    ws = same_as_uncached(repo)
+    assert ws.customer("c3").name == "公司8"
+
+
+def test_touch_reuses_the_result_without_parsing(repo):
+    same_as_uncached(repo)
+    path = repo / "customers" / "c4.md"
+    age(path, 10)  # new mtime, same bytes
+    ws = same_as_uncached(repo)
+    assert ws.cache_stats["parsed"] == 0 and ws.cache_stats["rehashed_same"] == 1
+
+
+def test_rename_is_a_new_file(repo):
+    same_as_uncached(repo)
+    (repo / "customers" / "c0.md").rename(repo / "customers" / "renamed.md")
+    ws = same_as_uncached(repo)
+    assert "customers/c0.md" not in ws.documents
+    assert any(p.code == "FU103" and p.file == "customers/renamed.md" for p in ws.problems)
+    entries = pickle.loads((repo / ".followup-cache" / "parse.pickle").read_bytes())["entries"]
+    assert "customers/c0.md" not in entries
+
+
+def test_swapping_two_files_by_rename(repo):
+    same_as_uncached(repo)
+    a, b, tmp = (repo / "customers" / n for n in ("c0.md", "c1.md", "x.tmp"))
+    a.rename(tmp)
+    b.rename(a)
+    tmp.rename(b)
+    ws = same_as_uncached(repo)
+    assert ws.customer("c1").path == "customers/c0.md"
+
+
+def test_revert_gives_the_original_result(repo):
+    original = snapshot(same_as_uncached(repo))
+    path = repo / "customers" / "c1.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("owner: li-ming", "owner: nobody"), encoding="utf-8")
+    broken = same_as_uncached(repo)
+    assert any(p.code == "FU105" for p in broken.problems)
+    path.write_text(text, encoding="utf-8")  # git checkout -- c1.md
+    assert snapshot(same_as_uncached(repo)) == original
+
+
+def test_rules_change_invalidates(repo):
+    same_as_uncached(repo)
+    team = repo / "rules" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8").replace("id: li-ming", "id: li-ming-2"),
+                    encoding="utf-8")
+    ws = same_as_uncached(repo)
+    assert any(p.code == "FU105" for p in ws.problems)
+
+
+def test_as_of_change_invalidates(repo):
+    same_as_uncached(repo)
+    ws = same_as_uncached(repo, as_of=dt.date(2026, 11, 5))  # the 11-10 call is now in the future
+    assert any(p.code == "FU203" for p in ws.problems)
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a pickle", pickle.dumps({"format": -1}),
+                                     pickle.dumps([1, 2, 3])])
+def test_corrupt_or_old_cache_is_ignored(repo, garbage):
+    same_as_uncached(repo)
+    (repo / ".followup-cache" / "parse.pickle").write_bytes(garbage)
+    ws = same_as_uncached(repo)
+    assert ws.cache_stats["parsed"] == 5
+
+
+def test_cache_dir_env_and_no_cache(repo, tmp_path, monkeypatch, capsys):
+    elsewhere = tmp_path / "ci-cache"
+    monkeypatch.setenv(cache_mod.ENV_DIR, str(elsewhere))
+    main(["check", "--root", str(repo), "--as-of", str(AS_OF)])
+    assert (elsewhere / "parse.pickle").is_file() and (elsewhere / "check-result.pickle").is_file()
+    assert not (repo / ".followup-cache").exists()
+    monkeypatch.delenv(cache_mod.ENV_DIR)
+    main(["check", "--no-cache", "--root", str(repo), "--as-of", str(AS_OF)])
+    main(["grade", "--no-cache", "--root", str(repo), "--as-of", str(AS_OF)])
+    assert not (repo / ".followup-cache").exists()
+
+
+def run_check(repo, capsys, *args) -> tuple[int, str]:
+    code = main(["check", "--root", str(repo), "--as-of", str(AS_OF), "--format", "json", *args])
+    return code, capsys.readouterr().out
+
+
+def test_check_result_cache_never_stale(repo, capsys):
+    for path in (repo / "customers").glob("*.md"):
+        age(path)
+    uncached = run_check(repo, capsys, "--no-cache")
+    assert run_check(repo, capsys) == uncached  # computes and stores
+    assert (repo / ".followup-cache" / "check-result.pickle").is_file()
+    assert run_check(repo, capsys) == uncached  # from the stored result
+    # an edit, a new file, a deleted file and a rules change each show at once
+    path = write(repo, "c1", name="公司0", phone="139 0000 0000")  # now collides with c0
+    changed = run_check(repo, capsys)
+    assert changed != uncached and changed == run_check(repo, capsys, "--no-cache")
+    path.unlink()
+    assert run_check(repo, capsys) == run_check(repo, capsys, "--no-cache")
+    write(repo, "c1", name="公司1", phone="139 0000 0001")
+    team = repo / "rules" / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8").replace("id: li-ming", "id: li-ming-2"),
+                    encoding="utf-8")
+    assert run_check(repo, capsys) == run_check(repo, capsys, "--no-cache")
+
+
+def test_parallel_parsing_agrees_with_serial(repo, monkeypatch):
+    for i in range(5, 40):
+        write(repo, f"c{i}", name=f"公司{i}", phone=f"139 0000 {i:04d}")
+    (repo / "customers" / "broken.md").write_text("---\nid: [\n---\n", encoding="utf-8")
+    serial = load_workspace(repo, AS_OF, cache=False, workers=1)
+    monkeypatch.setattr(workspace, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(workspace, "CHUNK", 7)
+    parallel = load_workspace(repo, AS_OF, cache=False, workers=2)
+    assert snapshot(parallel) == snapshot(serial)
+    cached = load_workspace(repo, AS_OF, cache=True, workers=2)
+    assert snapshot(cached) == snapshot(serial)
+
+
+def test_documents_and_sources_are_read_on_demand(repo):
+    ws = load_workspace(repo, AS_OF)
+    doc = ws.documents["customers/c0.md"]
+    assert doc.raw == (repo / "customers" / "c0.md").read_bytes()
+    assert ws.documents.get("customers/none.md") is None
+    assert ws.sources["customers/c0.md"].yaml_text.startswith("id: c0")
+    assert "rules/team.yaml" in ws.sources
