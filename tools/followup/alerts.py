@@ -25,18 +25,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .grading import Grade
-from .i18n import PROBLEMS
-
-PROBLEMS.update(
-    {
-        "FU602": (
-            "看板生成失败:{detail}",
-            "检查 mkdocs.yml 和 site_src/,或运行 mkdocs build --strict 查看详情",
-            "the board could not be built: {detail}",
-            "check mkdocs.yml and site_src/; run mkdocs build --strict",
-        ),
-    }
-)
 
 DEFAULT_STALL_DAYS = 7
 PROTECTION_DAYS = 7

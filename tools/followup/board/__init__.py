@@ -27,6 +27,12 @@ from .pages import MARKER, Board
 
 PROBLEMS.update(
     {
+        "FU602": (
+            "看板生成失败:{detail}",
+            "检查 mkdocs.yml 和 site_src/,或运行 mkdocs build --strict 查看详情",
+            "the board could not be built: {detail}",
+            "check mkdocs.yml and site_src/; run mkdocs build --strict",
+        ),
         "FU603": (
             "日历订阅(iCalendar)生成失败,看板照常生成:{detail}",
             "检查 followup.icsfeed;看板其余页面不受影响",

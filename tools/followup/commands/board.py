@@ -110,6 +110,8 @@ def _generate(run: Run, root: Path):
 
 
 def _fail(run: Run, detail: str) -> int:
+    from .. import board  # noqa: F401  (registers FU602/FU603)
+
     message, hint = problem_text("FU602", {"detail": detail}, run.lang)
     print(f"followup: FU602 {message} — {hint}", file=sys.stderr)
     return EXIT_TOOL
