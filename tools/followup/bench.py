@@ -88,6 +88,14 @@ print(problems)
 """
 
 
+GENERATE_SCRIPT = """
+import sys, datetime as dt
+from pathlib import Path
+from followup.benchgen import generate
+generate(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), dt.date.fromisoformat(sys.argv[4]))
+"""
+
+
 def snapshot_code(work: Path) -> Path:
     """Copy the package being measured; return the folder to put on PYTHONPATH."""
     package = Path(__file__).resolve().parent
@@ -144,7 +152,10 @@ class Bench:
         root = self.work / f"corpus-{size}"
         self.log(f"== {size:,} customers: generating into {root}")
         started = time.perf_counter()
-        benchgen.generate(root, size, source, ANCHOR)
+        # in a child process: the generator's memory must not inflate this process, whose
+        # size every measured command would otherwise inherit in its peak RSS at fork time
+        subprocess.run([self.python, "-c", GENERATE_SCRIPT, str(root), str(size), str(source),
+                        str(ANCHOR)], env=self.env, check=True)
         for extra in ("mkdocs.yml", "site_src"):
             src = source / extra
             if src.is_dir():

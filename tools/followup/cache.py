@@ -118,13 +118,17 @@ def _write_pickle(path: Path, payload: dict) -> bool:
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+                # no memo: our results are trees, and at 100k files the memo of every
+                # object written would cost hundreds of megabytes
+                pickler.fast = True
+                pickler.dump(payload)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except OSError:  # a read-only checkout still works, just without a cache
-        return False
+    except (OSError, RecursionError, pickle.PicklingError, ValueError):
+        return False  # a read-only checkout (or an odd value) works, just without a cache
     return True
 
 
