@@ -493,14 +493,33 @@ class Board:
             value = self.masker.contact(value, "phone")
         elif d.get("what") == "email":
             value = self.masker.contact(value, "email")
-        what = {"phone": t("phone"), "email": t("email"), "id": t("id")}.get(d.get("what"), d.get("what"))
-        return t(
+        else:
+            value = self.masker.text(value)
+        what = {"phone": t("phone"), "email": t("email"), "id": t("id"), "company": t("company")}.get(
+            d.get("what"), d.get("what")
+        )
+        hint = t(
             "conflict_hint",
             what=what,
             value=value,
             other=(other.customer.name if other else d.get("other_path")),
             other_owner=self.team.name_of(other.customer.owner) if other else "",
         )
+        return hint + self.verdict(d)
+
+    def verdict(self, detail: dict) -> str:
+        """The ownership policy's decision on a 撞单, when there is one."""
+        if "rule" not in detail:
+            return ""
+        try:
+            from ..ownership import RULE_WORDS
+        except ImportError:  # pragma: no cover
+            RULE_WORDS = {}
+        zh, en = RULE_WORDS.get(detail["rule"], (detail["rule"], detail["rule"]))
+        rule = zh if self.lang == "zh" else en
+        if detail.get("winner") is None:
+            return self.t("verdict_manager", rule=rule)
+        return self.t("verdict", rule=rule, winner=self.team.name_of(detail["winner"]))
 
     def alert_table(self, page: str, items, table_id: str) -> str:
         t = self.t
