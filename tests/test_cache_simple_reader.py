@@ -72,10 +72,11 @@ def document(rng: random.Random) -> str:
             lines.append(f"{top}:{comment}")
             indent = " " * rng.choice([0, 2, 2, 4])
             for _ in range(rng.randint(0, 3)):
+                dash = rng.choice(["- ", "- ", "- ", "-  ", "-   ", "-"])
                 if rng.random() < 0.5:
-                    lines.append(f"{indent}- {value(rng)}")
+                    lines.append(f"{indent}{dash}{value(rng)}")
                 else:
-                    lines.append(f"{indent}- {pick_key(rng)}: {value(rng)}")
+                    lines.append(f"{indent}{dash}{pick_key(rng)}: {value(rng)}")
                     for _ in range(rng.randint(0, 2)):
                         extra = rng.choice([2, 2, 2, 1, 3, 4])
                         lines.append(f"{indent}{' ' * extra}{pick_key(rng)}: {value(rng)}")
@@ -143,6 +144,7 @@ def test_generated_customer_files_take_the_simple_path():
     "a: [1,\n  2]\n",          # multi-line flow
     "a:\tb\n",                 # tab
     "<<: {a: 1}\n",            # merge key
+    "a:\n-   b: 1\n  c: 2\n",   # an item mapping not at indent + 2
 ])
 def test_declines_what_it_does_not_read(text):
     assert yaml12.load_simple(text) is NOT_SIMPLE

@@ -383,9 +383,14 @@ def _simple_sequence(lines: list[str], i: int, indent: int) -> tuple[list, int]:
                 raise _NotSimple
             break
         rest = m[2]
-        inner = _INNER.match(rest)
         i += 1
-        if inner is not None and not rest.startswith(("{", "[", '"', "'")):
+        if rest[:1] == "{":  # the usual log entry: a flow mapping on one line
+            items.append(_simple_inline(rest))
+            continue
+        inner = _INNER.match(rest)
+        if inner is not None and not rest.startswith(("[", '"', "'")):
+            if inner[1]:
+                raise _NotSimple  # "-   key:": the mapping's column is not indent + 2
             item: dict = {}
             _simple_entry(inner, item)
             mapping, i = _simple_mapping(lines, i, indent + 2, item)
