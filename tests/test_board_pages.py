@@ -159,3 +159,24 @@ def test_broken_and_odd_records_do_not_stop_the_board(sample_repo, capsys):
     people = sorted(p.name for p in (site_src / "people").iterdir())
     assert all("/" not in p and "<" not in p and ".." not in p for p in people)
     assert all(path.resolve().is_relative_to(site_src.resolve()) for path in site_src.rglob("*"))
+
+
+def test_stalled_tiers_use_the_playbook_or_the_seed_default(sample_repo):
+    from followup.alerts import stall_alerts, stall_rule
+
+    preset = sample_repo / "rules" / "presets" / "s1-ae-tracking.yaml"
+    text = "".join(line for line in preset.read_text(encoding="utf-8").splitlines(keepends=True)
+                   if not line.strip().startswith("stall:"))
+    preset.write_text(text, encoding="utf-8")
+    ws = load_workspace(sample_repo, ANCHOR)
+    book = ws.rules.playbook
+    assert stall_rule(book, "A") == (7, "B") and stall_rule(book, "B") is None
+    stalled = stall_alerts(ws, graded(ws), ANCHOR)
+    assert stalled and {a.grade.tier for a in stalled} == {"A"} and all(a.days > 7 for a in stalled)
+    preset.write_text(text.replace("        cadence: {days: 7}\n",
+                                   "        cadence: {days: 7}\n        stall: {after_days: 20, to: C}\n", 1),
+                      encoding="utf-8")
+    ws = load_workspace(sample_repo, ANCHOR)
+    book = ws.rules.playbook
+    assert stall_rule(book, "B") == (20, "C") and stall_rule(book, "A") is None
+    assert {a.grade.tier for a in stall_alerts(ws, graded(ws), ANCHOR)} <= {"B"}

@@ -3,7 +3,7 @@
 Each family is a small function ``(workspace, grades, as_of) -> list[Alert]``:
 
 * :func:`stall_alerts` — a tier held too long without progress. A tier may say
-  ``stall: {after_days: 7, to: B}``; without it the top tier stalls after 7 days
+  ``stall: {after_days: 7, to: B}``; when no tier says, the top tier stalls after 7 days
   (seed 004: "一周内未决定的 A 类客户降为 B"; seed 000: an A not signed in 7–10
   days goes to B or D). Progress is a follow-up that changed a fact (``set:``) or
   moved to a new stage; until one happens the clock runs from registration.
@@ -62,7 +62,8 @@ def stall_rule(playbook, tier_id: str) -> tuple[int, str] | None:
         if isinstance(days, int) and not isinstance(days, bool) and days > 0:
             return days, to
         return None
-    if index == 0 and len(ids) > 1:
+    explicit = any(isinstance(t.stall, dict) for t in tiers)
+    if index == 0 and len(ids) > 1 and not explicit:  # the seed default, unless the playbook says
         return DEFAULT_STALL_DAYS, ids[1]
     return None
 
