@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .privacy import MASKERS
+from .board.safety import slugify
+from .privacy import Masker
 
 PRODID = "-//followup//customer follow-ups//ZH"
 UID_DOMAIN = "followup.invalid"  # RFC 2606: a name that is never anyone's host
@@ -35,7 +36,8 @@ def _texts(lang: str) -> dict:
             "note": "最近记录", "never": "尚未联系"}
 
 
-def _event(grade, owner: str, as_of: dt.date, ws, words: dict, stamp: dt.datetime):
+def _event(grade, owner: str, as_of: dt.date, ws, words: dict, stamp: dt.datetime,
+           masker: Masker):
     from icalendar import Event
 
     c = grade.customer
@@ -53,30 +55,26 @@ def _event(grade, owner: str, as_of: dt.date, ws, words: dict, stamp: dt.datetim
     stage = ws.rules.playbook.stage(c.stage) if c.stage is not None else None
     if stage:
         lines.append(f"{words['stage']}: {stage.label}")
-    kinds = set(ws.rules.settings.mask)
     for contact in c.contacts[:3]:
-        parts = [str(contact.get("name") or ""), str(contact.get("role") or "")]
-        for kind in ("phone", "email", "wechat"):
-            if contact.get(kind):
-                value = contact[kind]
-                parts.append(MASKERS[kind](value) if kind in kinds else str(value))
+        parts = [masker.text(contact.get("name")), masker.text(contact.get("role"))]
+        parts += [masker.contact(contact.get(kind), kind) for kind in ("phone", "email", "wechat")]
         lines.append(f"{words['contact']}: " + " ".join(p for p in parts if p))
     if c.log:
         last = c.log[-1]
-        lines.append(f"{words['note']}: {last.date} {last.channel} {last.note}".rstrip())
+        lines.append(f"{words['note']}: {last.date} {last.channel} {masker.text(last.note)}".rstrip())
     event = Event()
     event.add("uid", f"{c.id}.{owner}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("dtstart", day)
     event.add("dtend", day + dt.timedelta(days=1))
-    event.add("summary", title)
+    event.add("summary", masker.text(title))
     event.add("description", "\n".join(lines))
     event.add("categories", [grade.tier])
     event.add("transp", "TRANSPARENT")
     return event
 
 
-def feed(ws, grades, owner: str, as_of: dt.date) -> bytes:
+def feed(ws, grades, owner: str, as_of: dt.date, masker: Masker | None = None) -> bytes:
     """The ``.ics`` bytes for one salesperson."""
     from icalendar import Calendar
 
@@ -92,15 +90,16 @@ def feed(ws, grades, owner: str, as_of: dt.date) -> bytes:
             else "Asia/Shanghai")
     mine = [g for g in grades.values()
             if owner in g.customer.owners and g.due is not None and not g.customer.archived]
+    masker = masker or Masker(ws.rules.settings.mask, ws.customers)
     for grade in sorted(mine, key=lambda g: (g.due, g.customer.id)):
-        cal.add_component(_event(grade, owner, as_of, ws, words, stamp))
+        cal.add_component(_event(grade, owner, as_of, ws, words, stamp, masker))
     return cal.to_ical()
 
 
 def write_feeds(workspace, grades, target_dir, as_of: dt.date) -> list[Path]:
-    """Write ``<owner-id>.ics`` for every salesperson in rules/team.yaml (and any other
-    owner found in the files; not the 公海 pool, which nobody subscribes to). Returns the
-    paths written."""
+    """Write ``<owner-id>.ics`` (a safe slug of the id) for every salesperson in
+    rules/team.yaml (and any other owner found in the files; not the 公海 pool, which nobody
+    subscribes to). Returns the paths written."""
     ws = workspace
     if ws.rules is None:
         return []
@@ -113,9 +112,10 @@ def write_feeds(workspace, grades, target_dir, as_of: dt.date) -> list[Path]:
             if o and o not in owners and o not in pools:
                 owners.append(o)
     written = []
+    masker = Masker(ws.rules.settings.mask, ws.customers)
     for owner in owners:
-        path = target / f"{owner}.ics"
-        data = feed(ws, grades, owner, as_of)
+        path = target / f"{slugify(owner)}.ics"  # an owner id never escapes the folder
+        data = feed(ws, grades, owner, as_of, masker)
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
