@@ -169,7 +169,7 @@ def test_recycling_to_the_pool_per_tier_with_a_warning_before(root):
 
 
 def test_recycle_write_is_a_reviewable_change(root, capsys):
-    write(root, "rules/ownership.yaml", "recycle: {warn_days: 0}\n")
+    write(root, "rules/ownership.yaml", "protection: {on_lapse: pool}\nrecycle: {warn_days: 0}\n")
     add(root, customer("gone", "li-ming", "2026-11-01", "13800000001",
                        log="  - {date: 2026-11-02, channel: 电话, by: li-ming}  # 只打过一次\n"))
     assert main(["grade", "--write", "--root", str(root), "--as-of", str(AS_OF)]) == 0

@@ -6,7 +6,7 @@
       days_without_followup: 7    # seed 001: 7 天内不回访客户的,再次来访视为新客户
       first_callback_days: null   # seed 004 variant: 10 天未进行初次回访
       new_intent_days: null       # seed 004 variant: 15 天内未达成新的意向洽谈
-      on_lapse: pool              # pool (公海) | claimable (stays until someone else takes it)
+      on_lapse: claimable         # claimable (stays until someone else takes it) | pool (公海)
     pool: pool                    # the owner id of the public pool (role: pool in team.yaml)
     referrals: referrer           # a referred customer belongs to the referrer's salesperson
     require_name_and_phone: true  # no real name + phone at registration = invalid registration
@@ -87,7 +87,7 @@ class Policy:
     days_without_followup: int | None = 7
     first_callback_days: int | None = None
     new_intent_days: int | None = None
-    on_lapse: str = "pool"
+    on_lapse: str = "claimable"  # seed 004: a lapsed customer's next visit counts as new
     pool: str = "pool"
     referrals: str = "referrer"
     require_name_and_phone: bool = True
