@@ -51,6 +51,11 @@ def age(path: Path, seconds: float = 30) -> None:
     os.utime(path, ns=(past, past))
 
 
+def parse_file(repo: Path) -> Path:
+    (found,) = (repo / ".followup-cache").glob("parse-*.pickle")
+    return found
+
+
 def snapshot(ws) -> tuple:
     """Everything a command sees from loading, comparable between runs."""
     customers = sorted((c.path, c.id, c.name, c.owner, tuple(c.contacts[0].items()) if c.contacts else (),
@@ -82,7 +87,7 @@ def test_second_load_reads_nothing_and_agrees(repo):
     assert first.cache_stats["parsed"] == 5
     second = same_as_uncached(repo)
     assert second.cache_stats["stat_hits"] == 5 and second.cache_stats["parsed"] == 0
-    assert (repo / ".followup-cache" / "parse.pickle").is_file()
+    assert list((repo / ".followup-cache").glob("parse-*.pickle"))
 
 
 def test_edit_is_seen(repo):
@@ -131,7 +136,7 @@ def test_rename_is_a_new_file(repo):
     ws = same_as_uncached(repo)
     assert "customers/c0.md" not in ws.documents
     assert any(p.code == "FU103" and p.file == "customers/renamed.md" for p in ws.problems)
-    entries = pickle.loads((repo / ".followup-cache" / "parse.pickle").read_bytes())["entries"]
+    entries = pickle.loads(parse_file(repo).read_bytes())["entries"]
     assert "customers/c0.md" not in entries
 
 
@@ -175,7 +180,7 @@ def test_as_of_change_invalidates(repo):
                                      pickle.dumps([1, 2, 3])])
 def test_corrupt_or_old_cache_is_ignored(repo, garbage):
     same_as_uncached(repo)
-    (repo / ".followup-cache" / "parse.pickle").write_bytes(garbage)
+    parse_file(repo).write_bytes(garbage)
     ws = same_as_uncached(repo)
     assert ws.cache_stats["parsed"] == 5
 
@@ -184,7 +189,7 @@ def test_cache_dir_env_and_no_cache(repo, tmp_path, monkeypatch, capsys):
     elsewhere = tmp_path / "ci-cache"
     monkeypatch.setenv(cache_mod.ENV_DIR, str(elsewhere))
     main(["check", "--root", str(repo), "--as-of", str(AS_OF)])
-    assert (elsewhere / "parse.pickle").is_file() and (elsewhere / "check-result.pickle").is_file()
+    assert list(elsewhere.glob("parse-*.pickle")) and list(elsewhere.glob("check-result-*.pickle"))
     assert not (repo / ".followup-cache").exists()
     monkeypatch.delenv(cache_mod.ENV_DIR)
     main(["check", "--no-cache", "--root", str(repo), "--as-of", str(AS_OF)])
@@ -202,7 +207,7 @@ def test_check_result_cache_never_stale(repo, capsys):
         age(path)
     uncached = run_check(repo, capsys, "--no-cache")
     assert run_check(repo, capsys) == uncached  # computes and stores
-    assert (repo / ".followup-cache" / "check-result.pickle").is_file()
+    assert list((repo / ".followup-cache").glob("check-result-*.pickle"))
     assert run_check(repo, capsys) == uncached  # from the stored result
     # an edit, a new file, a deleted file and a rules change each show at once
     path = write(repo, "c1", name="公司0", phone="139 0000 0000")  # now collides with c0
@@ -237,3 +242,13 @@ def test_documents_and_sources_are_read_on_demand(repo):
     assert ws.documents.get("customers/none.md") is None
     assert ws.sources["customers/c0.md"].yaml_text.startswith("id: c0")
     assert "rules/team.yaml" in ws.sources
+
+
+def test_one_cache_folder_for_two_checkouts(repo, tmp_path, monkeypatch):
+    other = tmp_path / "other"
+    shutil.copytree(repo, other)
+    write(other, "c1", name="另一个仓库", phone="139 0000 0001")
+    monkeypatch.setenv(cache_mod.ENV_DIR, str(tmp_path / "shared-cache"))
+    for _ in range(2):
+        assert same_as_uncached(repo).customer("c1").name == "公司1"
+        assert same_as_uncached(other).customer("c1").name == "另一个仓库"

@@ -144,8 +144,9 @@ class Bench:
             seconds, peak, _ = timed(argv, self.env, root)
             figure.seconds.append(seconds)
             figure.peak_mb.append(peak)
+        runs_text = ", ".join(f"{s:.2f}" for s in figure.seconds)
         self.log(f"    {figure.case:<28} {figure.median:8.2f} s  {figure.peak:7.0f} MB  "
-                 f"({len(figure.seconds)} runs)")
+                 f"(runs: {runs_text})")
         return figure
 
     def run_size(self, size: int, source: Path) -> Result:

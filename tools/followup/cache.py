@@ -55,6 +55,12 @@ def cache_dir(root: Path) -> Path:
     return Path(env) if env else root / DEFAULT_DIR
 
 
+def _repo_tag(root: Path) -> str:
+    """Short tag of the repository's absolute path: one cache folder (FOLLOWUP_CACHE_DIR) can
+    serve several checkouts without them overwriting each other's files."""
+    return hashlib.sha256(os.fsencode(os.path.abspath(root))).hexdigest()[:12]
+
+
 def tool_stamp() -> str:
     """The version plus the size and mtime of each of our own source files: editing the
     tool (not only releasing it) invalidates the cache."""
@@ -147,7 +153,7 @@ class ParseCache:
     def open(cls, root: Path, rules_fp: str, as_of, directory: Path | None = None) -> ParseCache:
         folder = directory or cache_dir(root)
         context = ("parse", tool_stamp(), rules_fp, str(as_of))
-        path = folder / "parse.pickle"
+        path = folder / f"parse-{_repo_tag(root)}.pickle"
         payload = _read_pickle(path, context)
         cache = cls(path, context)
         if payload is not None:
@@ -202,7 +208,7 @@ class ResultCache:
 
     def __init__(self, root: Path, key: tuple, directory: Path | None = None):
         self.root = root
-        self.path = (directory or cache_dir(root)) / "check-result.pickle"
+        self.path = (directory or cache_dir(root)) / f"check-result-{_repo_tag(root)}.pickle"
         self.key = ("check", tool_stamp(), rules_fingerprint(root), *key)
 
     def lookup(self, paths: list[str]):
