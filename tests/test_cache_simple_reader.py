@@ -148,3 +148,10 @@ def test_generated_customer_files_take_the_simple_path():
 ])
 def test_declines_what_it_does_not_read(text):
     assert yaml12.load_simple(text) is NOT_SIMPLE
+
+
+@pytest.mark.parametrize("text", ["a: &x [*x]\n", "a: &x {b: [1, *x]}\n"])
+def test_a_document_that_contains_itself_is_refused_not_a_crash(text):
+    with pytest.raises(yaml12.YamlError) as info:
+        yaml12.load_fast(text)
+    assert info.value.code == "FU008"

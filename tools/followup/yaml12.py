@@ -505,6 +505,7 @@ def _simple_flow(text: str, pos: int):
 class _Converter:
     def __init__(self):
         self.memo: dict[int, tuple[object, int]] = {}
+        self.active: set[int] = set()  # collections being converted: an alias to one is a cycle
         self.total = 0
 
     def convert(self, node):
@@ -517,10 +518,15 @@ class _Converter:
             value, size = self.memo[key]
             self._count(size, node)
             return value, size
+        if key in self.active:  # "&a [*a]": a document that contains itself never ends
+            raise YamlError("FU008", *_pos(node), "recursive alias")
         if isinstance(node, ScalarNode):
             value, size = self._scalar(node), 1
             self._count(1, node)
-        elif isinstance(node, SequenceNode):
+            self.memo[key] = (value, size)
+            return value, size
+        self.active.add(key)
+        if isinstance(node, SequenceNode):
             self._check_collection_tag(node, SEQ)
             value, size = [], 1
             self._count(1, node)
@@ -545,6 +551,7 @@ class _Converter:
                 size += v_size
         else:  # pragma: no cover
             raise YamlError("FU005", *_pos(node), "unknown node")
+        self.active.discard(key)
         self.memo[key] = (value, size)
         return value, size
 
