@@ -272,18 +272,18 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
                 stamps[rel] = stamp
             entry = parse_cache.lookup(rel, stamp) if parse_cache and stamp else None
             if entry is not None:
-                results[i] = entry.result
+                results[i] = cache_mod.unpack(entry.blob)
             else:
                 todo.append((i, rel, stamp))
-        for (i, rel, stamp), (sha, result) in zip(todo, _parse_many(root, todo, rules, as_of,
-                                                                    parse_cache, workers)):
+        parsed = _parse_many(root, todo, rules, as_of, parse_cache, workers)
+        for (i, rel, stamp), (sha, result, blob) in zip(todo, parsed):
             results[i] = result
             if parse_cache is not None and stamp is not None and sha is not None:
                 entry = parse_cache.lookup_content(rel, stamp, sha, started)
                 if entry is not None:
-                    results[i] = entry.result
+                    results[i] = cache_mod.unpack(entry.blob)
                 else:
-                    parse_cache.store(rel, stamp, sha, result, started)
+                    parse_cache.store(rel, stamp, sha, blob or cache_mod.pack(result), started)
         with_documents = []
         for rel, (customer, has_document, found, extra) in zip(rels, results):
             if has_document:
@@ -333,7 +333,7 @@ def _rels(root: Path, paths: list[Path]) -> list[str]:
 
 
 def _parse_many(root: Path, todo: list, rules: Rules, as_of, parse_cache, workers: int | None):
-    """``(sha256 | None, result)`` for each ``(index, rel, stamp)``, in order.
+    """``(sha256 | None, result, packed result | None)`` for each ``(index, rel, stamp)``, in order.
 
     With a cache, a file whose bytes hash to the cached SHA is not parsed (its result is
     replaced by the cached one by the caller); without one, no hashing is done.
@@ -347,7 +347,8 @@ def _parse_many(root: Path, todo: list, rules: Rules, as_of, parse_cache, worker
         yield from _parse_parallel(root, rels, rules, as_of, hashing, known, cores)
         return
     for rel in rels:
-        yield _parse_one(root, rel, rules, as_of, hashing, known.get(rel))
+        sha, result = _parse_one(root, rel, rules, as_of, hashing, known.get(rel))
+        yield sha, result, None
 
 
 def _parse_one(root: Path, rel: str, rules: Rules, as_of, hashing: bool, known_sha: str | None):
@@ -370,9 +371,15 @@ def _worker_init(root: Path, rules: Rules, as_of, hashing: bool, known: dict) ->
 
 
 def _worker_chunk(rels: list[str]) -> list:
+    """Parse a chunk; each result goes back packed (pickled and compressed here, in
+    parallel), ready to be stored in the cache as it is."""
     w = _WORKER
-    return [_parse_one(w["root"], rel, w["rules"], w["as_of"], w["hashing"], w["known"].get(rel))
-            for rel in rels]
+    out = []
+    for rel in rels:
+        sha, result = _parse_one(w["root"], rel, w["rules"], w["as_of"], w["hashing"],
+                                 w["known"].get(rel))
+        out.append((sha, cache_mod.pack(result) if w["hashing"] else result))
+    return out
 
 
 def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: bool, known: dict,
@@ -387,7 +394,11 @@ def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: b
     with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_worker_init,
                              initargs=(root, rules, as_of, hashing, known)) as pool:
         for chunk_result in pool.map(_worker_chunk, chunks):
-            yield from chunk_result
+            for sha, packed in chunk_result:
+                if hashing:
+                    yield sha, cache_mod.unpack(packed), packed
+                else:
+                    yield sha, packed, None
 
 
 class LazyDocuments(Mapping):
