@@ -945,7 +945,7 @@ class Board:
             ),
             f"## {t('timeline')}",
             h.table(
-                [t("date"), t("channel"), t("by"), t("note"), t("outcome"), t("next"), "set"],
+                [t("date"), t("channel"), t("by"), t("note"), t("outcome"), t("next"), t("updates")],
                 log,
                 id="fu-timeline",
             ),
