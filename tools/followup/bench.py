@@ -209,8 +209,9 @@ class Bench:
             result.figures.append(self.measure(Figure("board (generate + mkdocs build)"),
                                                self.followup(root, "board"), root, runs=1))
         elif self.has_board:
-            result.figures.append(Figure("board (generate + mkdocs build)",
-                                         note=f"not run above {self.board_max:,} customers"))
+            note = (f"not run above {self.board_max:,} customers" if self.board_max
+                    else "not run (--board-max 0)")
+            result.figures.append(Figure("board (generate + mkdocs build)", note=note))
         return result
 
 
