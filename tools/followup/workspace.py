@@ -371,15 +371,18 @@ def _worker_init(root: Path, rules: Rules, as_of, hashing: bool, known: dict) ->
 
 
 def _worker_chunk(rels: list[str]) -> list:
-    """Parse a chunk; each result goes back packed (pickled and compressed here, in
-    parallel), ready to be stored in the cache as it is."""
+    """Parse a chunk: ``(results, packed results for the cache, if caching)``."""
     w = _WORKER
-    out = []
+    out, blobs = [], []
     for rel in rels:
         sha, result = _parse_one(w["root"], rel, w["rules"], w["as_of"], w["hashing"],
                                  w["known"].get(rel))
-        out.append((sha, cache_mod.pack(result) if w["hashing"] else result))
-    return out
+        out.append((sha, result))
+        if w["hashing"]:
+            blobs.append(cache_mod.pack(result))
+    # the results travel as one pickle (equal dates and names stay shared objects, and the
+    # parent unpickles once); the packed copies go straight into the cache as bytes
+    return out, blobs
 
 
 def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: bool, known: dict,
@@ -393,12 +396,9 @@ def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: b
     chunks = [rels[i:i + CHUNK] for i in range(0, len(rels), CHUNK)]
     with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_worker_init,
                              initargs=(root, rules, as_of, hashing, known)) as pool:
-        for chunk_result in pool.map(_worker_chunk, chunks):
-            for sha, packed in chunk_result:
-                if hashing:
-                    yield sha, cache_mod.unpack(packed), packed
-                else:
-                    yield sha, packed, None
+        for results, blobs in pool.map(_worker_chunk, chunks):
+            for i, (sha, result) in enumerate(results):
+                yield sha, result, blobs[i] if blobs else None
 
 
 class LazyDocuments(Mapping):
