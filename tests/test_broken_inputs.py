@@ -132,3 +132,14 @@ def test_github_format_is_a_workflow_annotation(empty_repo, capsys):
 def test_outside_a_repository_the_tool_exits_2(tmp_path, capsys):
     assert main(["check", "--root", str(tmp_path)]) == 2
     assert "not a followup repository" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["grade"], ["list"], ["explain", "x"], ["today"],
+                                     ["log", "x", "--channel", "电话"], ["export", "out.csv"]])
+def test_every_command_reports_broken_rules_and_exits_1(command, empty_repo, capsys):
+    shutil.copy(CORPUS / "rules" / "unknown-method.yaml", empty_repo / "rules/presets/s1-ae-tracking.yaml")
+    code = main([*command, "--root", str(empty_repo), "--as-of", AS_OF])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "rules/presets/s1-ae-tracking.yaml:29:13: FU503" in out
+    assert "Traceback" not in err and "internal error" not in err

@@ -42,6 +42,14 @@ def parse_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
 
 
+class RulesBroken(Exception):
+    """The rules cannot be read, so nothing can be graded: report their problems, exit 1."""
+
+    def __init__(self, workspace: Workspace):
+        super().__init__("rules")
+        self.workspace = workspace
+
+
 class Run:
     """What every command needs: the repository, language, as-of date and output."""
 
@@ -59,8 +67,15 @@ class Run:
             return ws.rules.calendar.today()
         return dt.date.today()
 
-    def load(self) -> Workspace:
-        ws = load_workspace(self.root, as_of=self._as_of or _today_for(self.root))
+    def load(self, cache: bool = True) -> Workspace:
+        """The repository as it is, broken rules included (``check`` reports them)."""
+        return load_workspace(self.root, as_of=self._as_of or _today_for(self.root), cache=cache)
+
+    def workspace(self, cache: bool = True) -> Workspace:
+        """The loaded repository, for commands that need working rules (raises RulesBroken)."""
+        ws = self.load(cache)
+        if ws.rules is None:
+            raise RulesBroken(ws)
         return ws
 
     def print(self, text: str = "") -> None:
@@ -119,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
               f"followup: not a followup repository (no rules/ and customers/ above {exc})",
               file=sys.stderr)
         return EXIT_TOOL
+    except RulesBroken as exc:
+        from .report import render
+        from .workspace import locate
+
+        ws = exc.workspace
+        print(render(locate(ws.problems, ws.sources), "human", language(args.lang), sys.stdout))
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return EXIT_TOOL
     except BrokenPipeError:

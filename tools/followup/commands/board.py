@@ -10,19 +10,12 @@ from pathlib import Path
 
 from ..cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded
 from ..i18n import problem_text
-from ..report import render
-from ..workspace import locate
 
 
 def _board_lang(run: Run, ws) -> str:
     if run.args.lang:
         return run.lang
     return ws.rules.settings.language if ws.rules else run.lang
-
-
-def _no_rules(run: Run, ws) -> int:
-    run.print(render(locate(ws.problems, ws.sources), "human", run.lang, run.out))
-    return EXIT_PROBLEMS
 
 
 # --- followup today -----------------------------------------------------------------------
@@ -41,9 +34,7 @@ def _today_args(p):
 def cmd_today(run: Run) -> int:
     from ..calllist import plan
 
-    ws = run.load()
-    if ws.rules is None:
-        return _no_rules(run, ws)
+    ws = run.workspace()
     owner = run.args.owner
     if owner and owner not in ws.rules.team.people:
         print((f"团队里没有销售 {owner}" if run.lang == "zh" else f"no salesperson {owner}"), file=sys.stderr)
@@ -100,9 +91,7 @@ def cmd_today(run: Run) -> int:
 def _generate(run: Run, root: Path):
     from ..board import generate
 
-    ws = run.load()
-    if ws.rules is None:
-        return None, None, _no_rules(run, ws)
+    ws = run.workspace()
     grades = graded(ws)
     lang = _board_lang(run, ws)
     counts = generate(ws, grades, run.as_of(ws), lang, root / "site_src")
@@ -139,8 +128,6 @@ def cmd_board(run: Run) -> int:
         return _fail(run, f"{run.root / 'mkdocs.yml'} not found")
     started = time.perf_counter()
     ws, lang, counts = _generate(run, run.root)
-    if ws is None:
-        return counts
     zh = run.lang == "zh"
     run.print(
         f"生成 {counts['pages']} 个页面({counts['written']} 个更新,{counts['removed']} 个删除)→ site_src/"
@@ -207,9 +194,7 @@ def cmd_serve(run: Run) -> int:
 
     if not (run.root / "mkdocs.yml").is_file():
         return _fail(run, f"{run.root / 'mkdocs.yml'} not found")
-    ws, lang, counts = _generate(run, run.root)
-    if ws is None:
-        return counts
+    ws, lang, _counts = _generate(run, run.root)
     _log_to_stderr()
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     stop = threading.Event()

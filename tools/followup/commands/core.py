@@ -27,14 +27,9 @@ def _cache_arg(p):
                    help="neither read nor write the cache (.followup-cache/ or $FOLLOWUP_CACHE_DIR)")
 
 
-def _load(run: Run):
-    """``run.load()`` honouring ``--no-cache`` (see followup/cache.py)."""
-    if not getattr(run.args, "no_cache", False):
-        return run.load()
-    from ..cli import _today_for
-    from ..workspace import load_workspace
-
-    return load_workspace(run.root, as_of=run.args.as_of or _today_for(run.root), cache=False)
+def _use_cache(run: Run) -> bool:
+    """``--no-cache`` skips the parse cache (see followup/cache.py)."""
+    return not getattr(run.args, "no_cache", False)
 
 
 @command("check", "validate rules and customers; verify stored tier/due are fresh", _check_args)
@@ -56,7 +51,7 @@ def cmd_check(run: Run) -> int:
         if hit is not None:
             problems, files = hit
             return _report_check(run, problems, files)
-    ws = _load(run)
+    ws = run.load(cache=_use_cache(run))
     grades = graded(ws)
     problems = locate(ws.problems + run_checks(ws, grades, only), ws.sources)
     if result_cache is not None:
@@ -96,10 +91,7 @@ def _grade_args(p):
 
 @command("grade", "recompute tiers and due dates; --diff shows, --write writes", _grade_args)
 def cmd_grade(run: Run) -> int:
-    ws = _load(run)
-    if ws.rules is None:
-        run.print(render(locate(ws.problems, ws.sources), "human", run.lang, run.out))
-        return EXIT_PROBLEMS
+    ws = run.workspace(cache=_use_cache(run))
     grades = graded(ws)
     broken = ws.erroneous_files()
     changed = unchanged = refused = 0
@@ -155,7 +147,7 @@ def cmd_grade(run: Run) -> int:
 @command("explain", "print a customer's grade and the reasons for it",
          lambda p: p.add_argument("id"))
 def cmd_explain(run: Run) -> int:
-    ws = run.load()
+    ws = run.workspace()
     grades = graded(ws)
     matches = [g for g in grades.values() if g.customer.id == run.args.id]
     if not matches:
@@ -168,11 +160,8 @@ def cmd_explain(run: Run) -> int:
 
 @command("list", "customers per tier with their due dates")
 def cmd_list(run: Run) -> int:
-    ws = run.load()
+    ws = run.workspace()
     grades = graded(ws)
-    if ws.rules is None:
-        run.print(render(locate(ws.problems, ws.sources), "human", run.lang, run.out))
-        return EXIT_PROBLEMS
     driving = ws.rules.playbook.driving
     as_of = run.as_of(ws)
     zh = run.lang == "zh"

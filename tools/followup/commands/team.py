@@ -153,9 +153,7 @@ def parse_set(ws, pairs: list[str]) -> dict:
 
 @command("new", "register a new customer (refuses a duplicate, naming its owner)", _new_args)
 def cmd_new(run: Run) -> int:
-    ws = run.load()
-    if ws.rules is None:
-        return EXIT_TOOL
+    ws = run.workspace()
     a = run.args
     name = _ask(run, a.name, "客户名称", "customer name")
     owner = _ask(run, a.owner, "负责人 id", "owner id")
@@ -308,9 +306,7 @@ def _log_args(p):
 
 @command("log", "append a follow-up to a customer, re-grade, print the new tier and due date", _log_args)
 def cmd_log(run: Run) -> int:
-    ws = run.load()
-    if ws.rules is None:
-        return EXIT_TOOL
+    ws = run.workspace()
     c = _find(run, ws, run.args.id)
     if c is None:
         return EXIT_PROBLEMS
@@ -359,9 +355,7 @@ def _reassign_args(p):
 
 @command("reassign", "change a customer's owner as the ownership policy allows", _reassign_args)
 def cmd_reassign(run: Run) -> int:
-    ws = run.load()
-    if ws.rules is None:
-        return EXIT_TOOL
+    ws = run.workspace()
     c = _find(run, ws, run.args.id)
     if c is None:
         return EXIT_PROBLEMS
@@ -425,7 +419,7 @@ def _archive_args(p):
 @command("archive", "archive a customer (files are never deleted): sets archived: {date, reason}",
          _archive_args)
 def cmd_archive(run: Run) -> int:
-    ws = run.load()
+    ws = run.workspace()
     c = _find(run, ws, run.args.id)
     if c is None:
         return EXIT_PROBLEMS
@@ -460,9 +454,7 @@ REASONS = {
 @command("recycle", "customers going back to the public pool (公海); --write makes the edits",
          lambda p: p.add_argument("--write", action="store_true", help="make the owner changes"))
 def cmd_recycle(run: Run) -> int:
-    ws = run.load()
-    if ws.rules is None:
-        return EXIT_TOOL
+    ws = run.workspace()
     grades = graded(ws)
     policy, problems = load_policy(ws.root)
     if problems:
@@ -549,9 +541,7 @@ def _codeowners_args(p):
 @command("codeowners", "generate CODEOWNERS so each salesperson reviews changes to their customers",
          _codeowners_args)
 def cmd_codeowners(run: Run) -> int:
-    ws = run.load()
-    if ws.rules is None:
-        return EXIT_TOOL
+    ws = run.workspace()
     text = codeowners_text(ws)
     target = ws.root / run.args.output
     if run.args.check:

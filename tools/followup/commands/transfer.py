@@ -12,7 +12,6 @@ from pathlib import Path
 from ..cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded
 from ..i18n import PROBLEMS
 from ..report import render
-from ..workspace import locate
 
 PROBLEMS.update({
     "FU801": ("无法读取表格 {sheet}:{reason}", "支持 .xlsx 和 .csv(UTF-8、带 BOM 的 UTF-8、GBK/GB18030);.xls 请先在 Excel 里另存为 .xlsx",  # noqa: E501
@@ -89,10 +88,7 @@ def cmd_import(run: Run) -> int:
     from ..spreadsheet.table import TableError, read_table
 
     zh = _zh(run)
-    ws = run.load()
-    if ws.rules is None:
-        run.print(render(locate(ws.problems, ws.sources), "human", run.lang, run.out))
-        return EXIT_PROBLEMS
+    ws = run.workspace()
     as_of = run.as_of(ws)
     sheet_path = Path(run.args.file)
     label = run.args.file
@@ -226,10 +222,7 @@ def _export_args(p):
 def cmd_export(run: Run) -> int:
     from ..spreadsheet.exporter import export
 
-    ws = run.load()
-    if ws.rules is None:
-        run.print(render(locate(ws.problems, ws.sources), "human", run.lang, run.out))
-        return EXIT_PROBLEMS
+    ws = run.workspace()
     grades = graded(ws)
     out = Path(run.args.out)
     if out.suffix.lower() not in (".xlsx", ".csv"):
@@ -260,10 +253,7 @@ def _feeds_args(p):
 def cmd_feeds(run: Run) -> int:
     from ..icsfeed import write_feeds
 
-    ws = run.load()
-    if ws.rules is None:
-        run.print(render(locate(ws.problems, ws.sources), "human", run.lang, run.out))
-        return EXIT_PROBLEMS
+    ws = run.workspace()
     written = write_feeds(ws, graded(ws), Path(run.args.out), run.as_of(ws))
     zh = _zh(run)
     for path in written:
