@@ -23,9 +23,11 @@ When an entry is used (as black and git do it):
   new stat; different content is parsed again.
 
 Results are keyed by path: a renamed file is a new path (and its id comes from the
-file name), so it is parsed again. The cache is one pickle file written atomically
-(temp file + ``os.replace``); a missing, corrupt or old-format cache is ignored.
-It is our own file, never user input, and holds only plain data and our dataclasses.
+file name), so it is parsed again. The cache is one pickle file per checkout
+(``parse-<tag>.pickle``, the tag hashes the checkout's path) written atomically (temp
+file + ``os.replace``); each result inside is packed on its own (:func:`pack`). A
+missing, corrupt or old-format cache is ignored. It is our own file, never user input,
+and holds only plain data and our dataclasses.
 
 A second, smaller cache holds the last complete ``check`` result with the stat of
 every file it saw: when nothing at all changed, ``check`` prints it without
