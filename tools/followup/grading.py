@@ -22,7 +22,7 @@ from .rules.playbook import Playbook
 from .workdays import Calendar
 
 
-@dataclass
+@dataclass(slots=True)
 class Schedule:
     last_contact: dt.date | None
     reference: dt.date | None  # last contact, or registration when never contacted
@@ -32,7 +32,7 @@ class Schedule:
     postponed_days: int = 0  # how far a hand-set date lies beyond the cadence
 
 
-@dataclass
+@dataclass(slots=True)
 class Grade:
     customer: Customer
     tier: str

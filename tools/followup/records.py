@@ -46,7 +46,7 @@ LOG_KEYS = ("date", "channel", "by", "note", "outcome", "set", "next", "tier")
 CONTACT_KEYS = ("name", "role", "phone", "email", "wechat", "decision_maker", "note")
 
 
-@dataclass
+@dataclass(slots=True)  # slots: 100k customers × ~20 entries each fit in far less memory
 class LogEntry:
     index: int
     date: dt.date
@@ -58,7 +58,7 @@ class LogEntry:
     next: dt.date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Customer:
     id: str
     path: str

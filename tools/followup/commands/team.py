@@ -14,6 +14,7 @@ hand-writes YAML::
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from pathlib import Path
@@ -381,7 +382,7 @@ def cmd_reassign(run: Run) -> int:
         handover["reason"] = a.reason
     from ..ownership import Handover
 
-    after = type(c)(**{**c.__dict__, "owner": a.to})
+    after = dataclasses.replace(c, owner=a.to)
     new_history = [*history, Handover(len(history), as_of, c.owner, a.to, handover["by"], a.reason)]
     holdings = owners_count(ws.customers, policy.pool)
     holdings[a.to] = holdings.get(a.to, 0) + 1

@@ -33,7 +33,7 @@ LEAF_TESTS = ("is", "in", "not_in", "present", "days_after_contact", "days_befor
               *COMPARATORS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Eval:
     """One leaf test and its outcome, kept for explanations."""
 

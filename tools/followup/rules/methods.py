@@ -39,7 +39,7 @@ class Tier:
     aim: bool = True  # first-match: False = a dead end (明确拒绝), never "the next tier up"
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     classification: str
     tier: str
