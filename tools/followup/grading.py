@@ -72,9 +72,14 @@ def apply_cadence(start: dt.date, cadence: Cadence | None, calendar: Calendar) -
     return calendar.next_workday(due) if calendar.roll_to_workday else due
 
 
+_UNKNOWN = object()
+
+
 def schedule(customer: Customer, cadence: Cadence | None, playbook: Playbook,
-             calendar: Calendar) -> Schedule:
-    contact = last_contact(customer, playbook)
+             calendar: Calendar, contact=_UNKNOWN) -> Schedule:
+    """``contact`` is the last real contact when the caller already knows it."""
+    if contact is _UNKNOWN:
+        contact = last_contact(customer, playbook)
     reference = contact or customer.registered
     if contact is None:
         cadence_due = customer.registered
@@ -102,10 +107,11 @@ def context(customer: Customer, playbook: Playbook, reference: dt.date | None) -
 def grade_all(customers: list[Customer], playbook: Playbook, calendar: Calendar) -> dict[str, Grade]:
     """Grade every customer, keyed by file path. Rank classifications see the whole population."""
     contexts = {}
+    contacts = {}
     outcomes: dict[str, dict[str, Outcome]] = {}
     for c in customers:
-        ref = last_contact(c, playbook) or c.registered
-        contexts[c.path] = context(c, playbook, ref)
+        contacts[c.path] = last_contact(c, playbook)
+        contexts[c.path] = context(c, playbook, contacts[c.path] or c.registered)
         outcomes[c.path] = {}
     for cls in _ordered(playbook):
         method = cls.method
@@ -121,8 +127,9 @@ def grade_all(customers: list[Customer], playbook: Playbook, calendar: Calendar)
     for c in customers:
         outcome = outcomes[c.path][driving.id]
         tier = driving.tier(outcome.tier)
-        grades[c.path] = Grade(c, outcome.tier, schedule(c, tier.cadence, playbook, calendar),
-                             outcomes[c.path])
+        grades[c.path] = Grade(c, outcome.tier,
+                               schedule(c, tier.cadence, playbook, calendar, contacts[c.path]),
+                               outcomes[c.path])
     return grades
 
 
