@@ -33,7 +33,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import yaml12
 from .grading import grade_all
 from .i18n import PROBLEMS
 from .ownership import decide_pair, load_policy, owner_change_verdict, owner_history, owners_count
@@ -181,17 +180,6 @@ class Summary:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _data(ws: Workspace, path: str) -> dict:
-    doc = ws.documents.get(path)
-    if doc is None:
-        return {}
-    try:
-        data = yaml12.load_fast(doc.yaml_text)
-    except yaml12.YamlError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _append_only(key: str, before: list, after: list, path: str) -> list[Problem]:
     problems = []
     for i, entry in enumerate(before):
@@ -320,7 +308,7 @@ def _added(summary, after, base, head, head_grades, policy, team, playbook) -> N
 
 def _modified(summary, before, after, base, head, base_grades, head_grades, policy, team, playbook,
               holdings, as_of) -> None:
-    old_data, new_data = _data(base, before.path), _data(head, after.path)
+    old_data, new_data = base.front_matter(before.path), head.front_matter(after.path)
     for key in ("log", "owner_history"):
         old_list, new_list = old_data.get(key) or [], new_data.get(key) or []
         if isinstance(old_list, list) and isinstance(new_list, list):

@@ -90,6 +90,10 @@ class Workspace:
         kept when the file was read -- no second read and parse of every file."""
         if self.extras is not None:
             return self.extras.get(path, {})
+        return self.front_matter(path)
+
+    def front_matter(self, path: str) -> dict:
+        """One file's whole front matter as plain data ({} when it has none or does not parse)."""
         doc = self.documents.get(path)
         if doc is None:
             return {}

@@ -12,7 +12,6 @@ was protected until 11-12, so FU701 on wang-qiang.md says it belongs to 李明.
 
 from __future__ import annotations
 
-from .. import yaml12
 from ..ownership import (
     conflict_problem,
     find_conflicts,
@@ -67,12 +66,3 @@ def check_ownership(workspace, grades) -> list:
         problems.append(conflict_problem(conflict, team))
     return problems
 
-
-def _data(doc) -> dict:
-    if doc is None:
-        return {}
-    try:
-        data = yaml12.load_fast(doc.yaml_text)
-    except yaml12.YamlError:
-        return {}
-    return data if isinstance(data, dict) else {}
