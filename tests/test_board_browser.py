@@ -459,3 +459,18 @@ def test_every_built_page_masks_phones_emails_and_wechat_ids_and_escapes_markup(
 
 def test_the_sample_board_builds_quickly(site):
     assert site["seconds"] < 60
+
+
+def test_each_customer_has_one_compact_search_entry_and_no_timeline_in_the_index(site):
+    root = site["root"]
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    customer_docs = [d for d in index["docs"] if d["location"].startswith("customers/")]
+    pages = sorted(p.relative_to(root / "site").as_posix() for p in (root / "site/customers").glob("*.html"))
+    assert sorted(d["location"] for d in customer_docs) == pages  # one entry each, no sections
+    talc = next(d for d in customer_docs if d["location"] == "customers/haicheng-talc.html")
+    assert talc["title"] == "海城华晟滑石粉厂"
+    assert talc["text"].startswith("haicheng-talc · 李明 · ")
+    notes = {str(e.get("note")) for meta in records(root) for e in meta.get("log") or [] if e.get("note")}
+    text = json.dumps(index, ensure_ascii=False)
+    assert [n for n in notes if len(n) > 8 and n in text] == []
+    assert not (root / "site" / ".customer-search.json").exists()

@@ -104,22 +104,27 @@ def _write_feeds(ws, grades, target: Path, as_of: dt.date, lang: str = "zh") -> 
         print(f"followup: FU603 {message} — {hint}", file=sys.stderr)
 
 
-def mkdocs_config(root: Path, ws, lang: str, **overrides):
-    """Load ``mkdocs.yml`` with the team's language and title applied (strict mode)."""
+def overrides(root: Path, ws, lang: str) -> dict:
+    """What followup sets on top of ``mkdocs.yml`` for both ``board`` and ``serve``: the team's
+    language and title, and the hook that indexes customers compactly (search_hook.py)."""
     import yaml
-    from mkdocs.config import load_config
 
-    config_file = root / "mkdocs.yml"
-    with config_file.open(encoding="utf-8") as handle:
+    with (root / "mkdocs.yml").open(encoding="utf-8") as handle:
         raw = yaml.safe_load(handle) or {}
     theme = dict(raw.get("theme") or {"name": "material"})
     theme["language"] = lang
     title = ws.rules.settings.site_title if ws.rules else None
     if lang == "en" and title == "客户跟进看板":
         title = "Follow-up board"
-    return load_config(
-        str(config_file), strict=True, theme=theme, site_name=title or raw.get("site_name"), **overrides
-    )
+    hooks = [*(raw.get("hooks") or []), str(Path(__file__).with_name("search_hook.py"))]
+    return {"theme": theme, "site_name": title or raw.get("site_name"), "hooks": hooks}
+
+
+def mkdocs_config(root: Path, ws, lang: str, **extra):
+    """Load ``mkdocs.yml`` with :func:`overrides` applied (strict mode)."""
+    from mkdocs.config import load_config
+
+    return load_config(str(root / "mkdocs.yml"), strict=True, **{**overrides(root, ws, lang), **extra})
 
 
 def build(root: Path, ws, lang: str) -> None:

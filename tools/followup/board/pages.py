@@ -30,6 +30,9 @@ def safe_title(text) -> str:
     return _TITLE_UNSAFE.sub("", " ".join(str(text or "").split()))[:120] or "-"
 
 
+SEARCH_ENTRIES = ".customer-search.json"  # a dot file: builders do not publish it
+
+
 class Board:
     def __init__(self, ws, grades: dict, as_of: dt.date, lang: str = "zh"):
         self.ws = ws
@@ -89,8 +92,11 @@ class Board:
 
     # --- shared pieces -------------------------------------------------------------------
 
-    def document(self, title: str, *parts: str) -> str:
-        head = f"---\ntitle: {json.dumps(safe_title(title), ensure_ascii=False)}\n---\n\n{MARKER}\n\n"
+    def document(self, title: str, *parts: str, searchable: bool = True) -> str:
+        # Customer pages are indexed from compact entries instead (see search_entries)
+        search = "" if searchable else "search:\n  exclude: true\n"
+        head = (f"---\ntitle: {json.dumps(safe_title(title), ensure_ascii=False)}\n{search}---\n\n"
+                f"{MARKER}\n\n")
         body = "\n\n".join(p for p in parts if p)
         return head + h.heading(1, title) + "\n\n" + body + "\n"
 
@@ -183,7 +189,29 @@ class Board:
             pages[self.person_page(person)] = self.person_detail(person)
         for g in sorted(self.grades.values(), key=lambda g: g.customer.path):
             pages[self.customer_page(g)] = self.customer_detail(g)
+        pages[SEARCH_ENTRIES] = self.search_entries()
         return pages
+
+    def search_entries(self) -> str:
+        """One compact search entry per customer: name, id, owner, tier, stage, source, contacts.
+
+        Indexing every customer page in full (its whole timeline) is a third of the build time
+        at 10k customers and makes the index grow with every note; names and the few fields
+        people search by are what finds a customer. Values are masked and HTML-escaped (the
+        search UI renders entries as HTML). ``search_hook.py`` adds them to the index.
+        """
+        m, entries = self.masker.text, []
+        for g in sorted(self.grades.values(), key=lambda g: g.customer.path):
+            c = g.customer
+            contacts = [" ".join(str(x) for x in (k.get("name"), k.get("role")) if x) for k in c.contacts]
+            fields = [c.id, self.team.name_of(c.owner), f"{g.tier} {self.tier_label(g.tier)}",
+                      self.stage_label(c.stage), c.source, *contacts]
+            entries.append({
+                "location": self.customer_page(g).removesuffix(".md") + ".html",
+                "title": h.esc(m(c.name or c.id)),
+                "text": h.esc(m(" · ".join(f for f in fields if f))),
+            })
+        return json.dumps(entries, ensure_ascii=False, indent=0) + "\n"
 
     def owners(self) -> list[str]:
         ids = list(self.team.people)
@@ -955,4 +983,4 @@ class Board:
                 f"## {t('notes')}",
                 h.block('<pre class="fu-body">', h.esc(m(c.body.strip())), "</pre>"),
             ]
-        return self.document(c.name or c.id, *parts)
+        return self.document(c.name or c.id, *parts, searchable=False)

@@ -200,8 +200,8 @@ def cmd_serve(run: Run) -> int:
     stop = threading.Event()
     watcher = threading.Thread(target=_watch_records, args=(run, stop), daemon=True)
     watcher.start()
-    theme = _theme(run.root, lang)
-    title = ws.rules.settings.site_title
+    from ..board import overrides
+
     run.print(
         f"看板:http://{run.args.addr}/(Ctrl+C 退出)"
         if run.lang == "zh"
@@ -212,8 +212,7 @@ def cmd_serve(run: Run) -> int:
             str(run.root / "mkdocs.yml"),
             livereload=True,
             dev_addr=run.args.addr,
-            theme=theme,
-            site_name=("Follow-up board" if lang == "en" and title == "客户跟进看板" else title),
+            **overrides(run.root, ws, lang),
         )
     except KeyboardInterrupt:
         pass
@@ -222,13 +221,3 @@ def cmd_serve(run: Run) -> int:
     finally:
         stop.set()
     return EXIT_OK
-
-
-def _theme(root: Path, lang: str) -> dict:
-    import yaml
-
-    with (root / "mkdocs.yml").open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle) or {}
-    theme = dict(raw.get("theme") or {"name": "material"})
-    theme["language"] = lang
-    return theme
