@@ -154,25 +154,38 @@ def digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def _synced_temp(path: Path, data: bytes, mode: int) -> str:
+    """``data`` in an fsynced temp file beside ``path`` (same file system: renames are atomic)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _read_back(path: Path, data: bytes) -> None:
+    if path.read_bytes() != data:
+        raise WriteRefused(str(path), "read-back after writing does not match")
+
+
 def write_atomic(path: Path, old: bytes, new: bytes) -> None:
     """Replace ``path`` with ``new`` if it still holds ``old``; read back to verify."""
     if path.read_bytes() != old:
         raise WriteRefused(str(path), "the file changed on disk since it was read; run again")
-    mode = path.stat().st_mode & 0o777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = _synced_temp(path, new, path.stat().st_mode & 0o777)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    if path.read_bytes() != new:
-        raise WriteRefused(str(path), "read-back after writing does not match")
+    _read_back(path, new)
 
 
 def create_new(path: Path, data: bytes, check=None) -> None:
@@ -190,13 +203,8 @@ def create_new(path: Path, data: bytes, check=None) -> None:
     if check is not None:
         check(data)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = _synced_temp(path, data, 0o644)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
         try:
             os.link(tmp, path)
         except FileExistsError:
@@ -212,5 +220,4 @@ def create_new(path: Path, data: bytes, check=None) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    if path.read_bytes() != data:
-        raise WriteRefused(str(path), "read-back after writing does not match")
+    _read_back(path, data)
