@@ -31,7 +31,6 @@ their own.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from functools import cache
 from pathlib import Path
@@ -43,29 +42,13 @@ from followup.alerts import stall_rule
 from followup.cli import main
 from followup.explain import explain_lines
 from followup.grading import context, grade_all
+from followup.spreadsheet.yamltext import flow
 from followup.workspace import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 PRESETS = REPO / "rules" / "presets"
 AS_OF = dt.date(2027, 6, 30)  # after every log date in the cases
-
-
-def _yaml(value) -> str:
-    """A flow-style YAML 1.2 scalar/collection for front matter (JSON strings are YAML)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_yaml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_yaml(v)}" for k, v in value.items()) + "}"
-    if value is None:
-        return "null"
-    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _spec(folder: str) -> dict:
@@ -97,7 +80,7 @@ def _write_repo(root: Path, spec: dict, groups: list[tuple[int, dict]]) -> Path:
         folder.mkdir(parents=True)
         for case in group["cases"]:
             data = _front_matter(spec, case)
-            text = "---\n" + "".join(f"{k}: {_yaml(v)}\n" for k, v in data.items()) + "---\n"
+            text = "---\n" + "".join(f"{k}: {flow(v)}\n" for k, v in data.items()) + "---\n"
             (folder / f"{case['name']}.md").write_text(text, encoding="utf-8")
     return root
 

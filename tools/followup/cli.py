@@ -63,13 +63,22 @@ class Run:
     def as_of(self, ws: Workspace | None = None) -> dt.date:
         if self._as_of:
             return self._as_of
-        if ws and ws.rules:
-            return ws.rules.calendar.today()
+        if ws and ws.as_of:
+            return ws.as_of
         return dt.date.today()
+
+    def today(self) -> dt.date:
+        """``--as-of``, else today in the calendar's time zone, fixed for the whole run."""
+        if self._as_of is None:
+            from .workspace import load_rules
+
+            rules, _ = load_rules(self.root)
+            self._as_of = rules.calendar.today() if rules else dt.date.today()
+        return self._as_of
 
     def load(self, cache: bool = True) -> Workspace:
         """The repository as it is, broken rules included (``check`` reports them)."""
-        return load_workspace(self.root, as_of=self._as_of or _today_for(self.root), cache=cache)
+        return load_workspace(self.root, as_of=self._as_of, cache=cache)
 
     def workspace(self, cache: bool = True) -> Workspace:
         """The loaded repository, for commands that need working rules (raises RulesBroken)."""
@@ -80,13 +89,6 @@ class Run:
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
-
-
-def _today_for(root: Path) -> dt.date:
-    from .workspace import load_rules
-
-    rules, _ = load_rules(root)
-    return rules.calendar.today() if rules else dt.date.today()
 
 
 def graded(ws: Workspace):

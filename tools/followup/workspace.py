@@ -239,7 +239,8 @@ def parse_customer_file(rel: str, raw: bytes, rules: Rules, as_of: dt.date | Non
 
 def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path = True,
                    workers: int | None = None) -> Workspace:
-    """Read the rules and every customer file.
+    """Read the rules and every customer file, as of ``as_of`` (default: today in the
+    calendar's time zone).
 
     ``cache``: ``True`` uses the per-file cache in the default folder (see
     :mod:`followup.cache`), a path uses that folder, ``False`` reads everything.
@@ -250,6 +251,8 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
     started = cache_mod.now_ns()
     sources: dict[str, Source] = {}
     rules, problems = load_rules(root, sources)
+    if as_of is None and rules is not None:
+        as_of = rules.calendar.today()  # "today" in the team's time zone
     ws = Workspace(root=root, rules=rules, problems=problems, sources=sources, as_of=as_of)
     if rules is None:
         return ws

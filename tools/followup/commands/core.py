@@ -42,10 +42,9 @@ def cmd_check(run: Run) -> int:
     result_cache = None
     if not run.args.no_cache and not run.args.base:  # nothing changed: the last result stands
         from ..cache import ResultCache
-        from ..cli import _today_for
         from ..workspace import customer_file_names
 
-        as_of = run.args.as_of or _today_for(run.root)
+        as_of = run.today()
         result_cache = ResultCache(run.root, (str(as_of), ",".join(only or [])))
         hit = result_cache.lookup(customer_file_names(run.root))
         if hit is not None:

@@ -37,6 +37,15 @@ def scalar(value) -> str:
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
+def flow(value) -> str:
+    """A scalar, or a flow-style list/mapping of them, on one line."""
+    if isinstance(value, list):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{scalar(k)}: {flow(v)}" for k, v in value.items()) + "}"
+    return scalar(value)
+
+
 # characters YAML does not allow raw (or reads as line breaks) inside a quoted scalar
 _UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
