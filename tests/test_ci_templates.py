@@ -2,14 +2,17 @@
 
 The GitHub workflow, the GitLab pipeline and the pre-commit manifest are read with the
 YAML 1.2 reader (so ``on:`` stays a key, not ``True``), checked for the promises the docs
-make (PR check with annotations and a summary, daily rebuild, Pages only behind an opt-in),
-and every ``followup check`` / ``followup grade`` command in them is run on a Git copy of
-the sample repository with a real pull-request-like change.
+make (PR check with annotations and a summary, daily rebuild, Pages only behind an opt-in,
+GitLab's Code Quality report), and every ``followup check`` / ``followup grade`` command in
+them is run on a Git copy of the sample repository with a real pull-request-like change —
+the GitLab jobs' script lines as GitLab runs them (in order, the first failure ends the job).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -44,6 +47,9 @@ def gitlab_runs() -> list[str]:
     return [line for job in pipeline.values() if isinstance(job, dict) for line in job.get("script", [])]
 
 
+CODE_QUALITY = "gl-code-quality-report.json"
+
+
 def test_the_github_workflow_has_what_the_docs_promise():
     flow = load(".github/workflows/followup.yml")
     assert set(flow["on"]) >= {"pull_request", "push", "schedule"}
@@ -65,6 +71,16 @@ def test_the_gitlab_pipeline_and_the_pre_commit_hooks_parse():
     pipeline = load(".gitlab-ci.yml")
     assert pipeline["check"]["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
     assert "FOLLOWUP_PUBLISH_PAGES" in pipeline["pages"]["rules"][0]["if"]
+    # Code Quality: the merge request's report and the default branch's one to compare it with,
+    # uploaded even when the job fails; the human report still prints and decides the exit code
+    for name in ("check", "board"):
+        job = pipeline[name]
+        assert job["artifacts"]["reports"] == {"codequality": CODE_QUALITY}, name
+        assert job["artifacts"]["when"] == "always", name
+        script = [line for line in job["script"] if line.startswith("followup check")]
+        assert script[0].endswith(f"--format gitlab > {CODE_QUALITY} || [ $? -eq 1 ]"), name
+        assert "--format" not in script[1], name
+    assert "--base" in pipeline["check"]["script"][1] and "--base" in pipeline["check"]["script"][2]
     hooks = load(".pre-commit-hooks.yaml")
     assert {h["id"] for h in hooks} == {"followup-check", "followup-grade"}
     for hook in hooks:
@@ -75,6 +91,28 @@ def test_the_gitlab_pipeline_and_the_pre_commit_hooks_parse():
 def _local(command: str) -> bool:
     words = shlex.split(command)
     return words[:2] in (["followup", "check"], ["followup", "grade"], ["followup", "recycle"])
+
+
+def _as_of(command: str) -> str:
+    """The command judged as of ANCHOR (right after the subcommand: some lines redirect)."""
+    return re.sub(r"^(followup [a-z-]+)", rf"\1 --as-of {ANCHOR}", command)
+
+
+def _ci_env(tmp_path: Path, target: str = "main") -> dict:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "GITHUB_BASE_REF": target,
+            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+            "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": target, "FOLLOWUP_LANG": "zh"}
+
+
+def _run_job(lines: list[str], repo: Path, env: dict) -> list[subprocess.CompletedProcess]:
+    """Run a job's local script lines in order, stopping at the first failure (as GitLab does)."""
+    done = []
+    for line in lines:
+        done.append(subprocess.run(_as_of(line), shell=True, cwd=repo, env=env, capture_output=True,
+                                   text=True, executable=shutil.which("bash")))
+        if done[-1].returncode != 0:
+            break
+    return done
 
 
 @pytest.fixture
@@ -107,16 +145,46 @@ def test_the_template_commands_pass_on_the_sample_repo(pr_repo, tmp_path, source
     local = [c for c in commands if _local(c)]
     assert local, source
     summary = tmp_path / "summary.md"
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "GITHUB_BASE_REF": "main",
-           "GITHUB_STEP_SUMMARY": str(summary), "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
-           "FOLLOWUP_LANG": "zh"}
+    env = _ci_env(tmp_path)
     # the recycle job runs on its own checkout: judge its edits as the pull request it opens
     local.sort(key=lambda c: "recycle" not in c)
     for command in local:
-        done = subprocess.run(f"{command} --as-of {ANCHOR}", shell=True, cwd=pr_repo, env=env,
+        done = subprocess.run(_as_of(command), shell=True, cwd=pr_repo, env=env,
                               capture_output=True, text=True, executable=shutil.which("bash"))
         assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+    if source == "gitlab":  # the samples' 撞单 warnings, and no error
+        issues = json.loads((pr_repo / CODE_QUALITY).read_text(encoding="utf-8"))
+        assert issues and {i["severity"] for i in issues} == {"minor"}
     if source == "github":
         text = summary.read_text(encoding="utf-8")
         assert text.startswith("## followup 变更摘要(对比 `origin/main`)")
         assert "没有错误。" in text
+
+
+def test_the_gitlab_check_job_fails_on_errors_and_still_writes_the_code_quality_report(pr_repo, tmp_path):
+    job = [c for c in load(".gitlab-ci.yml")["check"]["script"] if _local(c)]
+    customer = sorted((pr_repo / "customers").glob("*.md"))[0]
+    text = customer.read_text(encoding="utf-8")
+    customer.write_text(re.sub(r"(?m)^owner: .*$", "owner: nobody-here", text, count=1), encoding="utf-8")
+    git(pr_repo, "commit", "-q", "-am", "a wrong owner")
+    rel = customer.relative_to(pr_repo).as_posix()
+    line = 1 + next(i for i, t in enumerate(customer.read_text(encoding="utf-8").splitlines())
+                    if t.startswith("owner: "))
+
+    done = _run_job(job, pr_repo, _ci_env(tmp_path))
+    assert [d.returncode for d in done] == [0, 1]  # the report line passes, the human check fails the job
+    assert f"{rel}:{line}:8: FU105" in done[1].stdout  # the job log keeps the human report
+    issues = json.loads((pr_repo / CODE_QUALITY).read_text(encoding="utf-8"))
+    wrong = [i for i in issues if i["check_name"] == "FU105"]
+    assert [(i["location"]["path"], i["location"]["lines"]["begin"], i["severity"]) for i in wrong] == [
+        (rel, line, "major")
+    ]
+    assert "负责人 `nobody-here`" in wrong[0]["description"]
+
+
+def test_the_gitlab_check_job_fails_at_once_when_followup_cannot_run(pr_repo, tmp_path):
+    job = [c for c in load(".gitlab-ci.yml")["check"]["script"] if _local(c)]
+    done = _run_job(job, pr_repo, _ci_env(tmp_path, target="no-such-branch"))
+    # exit 2 (no such base) is not taken for exit 1 (problems found): the report line ends the job
+    assert len(done) == 1 and done[0].returncode != 0, done[0].stdout
+    assert "no-such-branch" in done[0].stderr
