@@ -47,7 +47,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 2
+FORMAT = 3
 RACY_SECONDS = 2.0
 ENV_DIR = "FOLLOWUP_CACHE_DIR"
 DEFAULT_DIR = ".followup-cache"
@@ -101,9 +101,10 @@ def sha256(raw: bytes) -> str:
 @dataclass
 class Entry:
     """What one file gave, packed: ``unpack(blob)`` is ``(customer | None, has_document,
-    problems, extra)``. Packed per file (a zlib-compressed pickle, made by the parsing
-    worker in parallel), so saving the cache copies bytes instead of pickling 100k object
-    graphs again, and holding it costs a quarter of the objects' memory."""
+    problems, extra, lean grade | None)`` (``workspace.parse_customer_file``). Packed per
+    file by the parsing worker, in parallel (:func:`pack`), so saving the cache copies bytes
+    instead of pickling 100k object graphs again, and full records (with their notes) are
+    held compressed, at a quarter of their size."""
 
     stamp: tuple
     sha: str
@@ -111,12 +112,18 @@ class Entry:
     racy: bool = False
 
 
+COMPRESS_ABOVE = 2048  # bytes: a zlib stream costs ~50 µs to set up, worth it only for big results
+
+
 def pack(result: tuple) -> bytes:
-    return zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    """A pickle, zlib-compressed when large (full records with their notes; lean ones are
+    small). The first byte tells which: a pickle starts with 0x80, a zlib stream with 0x78."""
+    blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    return zlib.compress(blob, 1) if len(blob) > COMPRESS_ABOVE else blob
 
 
 def unpack(blob: bytes) -> tuple:
-    return pickle.loads(zlib.decompress(blob))
+    return pickle.loads(zlib.decompress(blob) if blob[:1] == b"\x78" else blob)
 
 
 def _read_pickle(path: Path, context: tuple):
@@ -164,10 +171,14 @@ class ParseCache:
     rehashed: int = 0
 
     @classmethod
-    def open(cls, root: Path, rules_fp: str, as_of, directory: Path | None = None) -> ParseCache:
+    def open(cls, root: Path, rules_fp: str, as_of, directory: Path | None = None,
+             kind: str = "full") -> ParseCache:
+        """``kind``: ``full`` records, or ``lean`` ones (no free text, graded; what
+        ``check`` and ``grade`` load) -- kept in separate files, as neither serves the other."""
         folder = directory or cache_dir(root)
-        context = ("parse", tool_stamp(), rules_fp, str(as_of))
-        path = folder / f"parse-{_repo_tag(root)}.pickle"
+        context = ("parse", kind, tool_stamp(), rules_fp, str(as_of))
+        suffix = "" if kind == "full" else f"-{kind}"
+        path = folder / f"parse-{_repo_tag(root)}{suffix}.pickle"
         payload = _read_pickle(path, context)
         cache = cls(path, context)
         if payload is not None:

@@ -76,13 +76,14 @@ class Run:
             self._as_of = rules.calendar.today() if rules else dt.date.today()
         return self._as_of
 
-    def load(self, cache: bool = True) -> Workspace:
-        """The repository as it is, broken rules included (``check`` reports them)."""
-        return load_workspace(self.root, as_of=self._as_of, cache=cache)
+    def load(self, cache: bool = True, lean: bool = False) -> Workspace:
+        """The repository as it is, broken rules included (``check`` reports them).
+        ``lean``: records without free text, graded while read (``load_workspace``)."""
+        return load_workspace(self.root, as_of=self._as_of, cache=cache, lean=lean)
 
-    def workspace(self, cache: bool = True) -> Workspace:
+    def workspace(self, cache: bool = True, lean: bool = False) -> Workspace:
         """The loaded repository, for commands that need working rules (raises RulesBroken)."""
-        ws = self.load(cache)
+        ws = self.load(cache, lean)
         if ws.rules is None:
             raise RulesBroken(ws)
         return ws
@@ -94,6 +95,8 @@ class Run:
 def graded(ws: Workspace):
     if ws.rules is None:
         return {}
+    if ws.grades is not None:  # graded while read (a lean load)
+        return ws.grades
     return grade_all(ws.customers, ws.rules.playbook, ws.rules.calendar)
 
 

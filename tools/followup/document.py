@@ -21,7 +21,10 @@ from .problems import Problem, problem
 MAX_FILE_BYTES = 1_000_000  # a customer file of 1 MB is a mistake (pasted attachment, log dump)
 BOM = b"\xef\xbb\xbf"
 _OPEN = re.compile(r"---[ \t]*(\r?\n|$)")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\r?$", re.M)
+# a closing line after the first: the leading newline lets the regex engine jump from
+# newline to newline instead of trying every character of the front matter
+_CLOSE_AFTER = re.compile(r"\n(?:---|\.\.\.)[ \t]*\r?$", re.M)
 
 
 @dataclass
@@ -62,18 +65,23 @@ def split(path: str, raw: bytes) -> Document | Problem:
         line = payload[: exc.start].count(b"\n") + 1
         col = exc.start - (payload.rfind(b"\n", 0, exc.start) + 1) + 1
         return problem("FU001", path, line=line, col=col, byte=f"0x{payload[exc.start]:02x}")
-    if not text.strip():
+    if not text or text.isspace():
         return problem("FU002", path, line=1, col=1)
     opening = _OPEN.match(text)
     if opening is None:
         return problem("FU003", path, line=1, col=1)
     yaml_start = opening.end()
-    closing = _CLOSE.search(text, yaml_start)
-    if closing is None:
-        return problem("FU004", path, line=1, col=1)
+    closing = _CLOSE.match(text, yaml_start)  # an empty front matter
+    if closing is not None:
+        yaml_end = yaml_start
+    else:
+        closing = _CLOSE_AFTER.search(text, yaml_start)
+        if closing is None:
+            return problem("FU004", path, line=1, col=1)
+        yaml_end = closing.start() + 1
     newline = "\r\n" if "\r\n" in text[: closing.end() + 2] else "\n"
     return Document(path=path, raw=raw, text=text, bom=bom, newline=newline,
-                    yaml_start=yaml_start, yaml_end=closing.start(), first_line=2)
+                    yaml_start=yaml_start, yaml_end=yaml_end, first_line=2)
 
 
 def read_front_matter(doc: Document) -> tuple[dict | None, list[Problem]]:

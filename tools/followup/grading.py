@@ -13,7 +13,8 @@ Example: A needs a contact every day; the last call was Friday 2026-11-20, so
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
 
 from .records import Customer
 from .rules.conditions import Context, Eval
@@ -31,6 +32,9 @@ class Schedule:
     due: dt.date | None
     postponed_days: int = 0  # how far a hand-set date lies beyond the cadence
 
+    def __reduce__(self):  # lean loads carry one per customer from the parsing workers
+        return Schedule, _schedule_fields(self)
+
 
 @dataclass(slots=True)
 class Grade:
@@ -46,6 +50,9 @@ class Grade:
     @property
     def driving(self) -> Outcome:
         return next(iter(self.outcomes.values()))
+
+
+_schedule_fields = operator.attrgetter(*(f.name for f in fields(Schedule)))
 
 
 def last_contact(customer: Customer, playbook: Playbook) -> dt.date | None:
@@ -106,31 +113,51 @@ def context(customer: Customer, playbook: Playbook, reference: dt.date | None) -
 
 def grade_all(customers: list[Customer], playbook: Playbook, calendar: Calendar) -> dict[str, Grade]:
     """Grade every customer, keyed by file path. Rank classifications see the whole population."""
-    contexts = {}
-    contacts = {}
-    outcomes: dict[str, dict[str, Outcome]] = {}
-    for c in customers:
-        contacts[c.path] = last_contact(c, playbook)
-        contexts[c.path] = context(c, playbook, contacts[c.path] or c.registered)
-        outcomes[c.path] = {}
+    prepared = {c.path: _prepare(c, playbook) for c in customers}
+    ranked = {}
     for cls in _ordered(playbook):
-        method = cls.method
-        if isinstance(method, Rank):
-            values = {cid: ctx.facts.get(method.fact) for cid, ctx in contexts.items()}
-            for cid, outcome in rank_outcomes(cls.id, method, values).items():
-                outcomes[cid][cls.id] = outcome
-        else:
-            for cid, ctx in contexts.items():
-                outcomes[cid][cls.id] = method.grade(cls.id, ctx)
+        if isinstance(cls.method, Rank):
+            values = {path: ctx.facts.get(cls.method.fact) for path, (_, ctx) in prepared.items()}
+            ranked[cls.id] = rank_outcomes(cls.id, cls.method, values)
+    return {c.path: _grade(c, *prepared[c.path], playbook, calendar, ranked) for c in customers}
+
+
+def per_record(playbook: Playbook) -> bool:
+    """Whether a customer's tier depends on that customer alone (it does unless the driving
+    classification ranks the whole population), so it can be graded where it is read."""
+    return not playbook.driving.method.needs_population
+
+
+def grade_one(customer: Customer, playbook: Playbook, calendar: Calendar) -> Grade:
+    """One customer's tier, schedule and driving outcome, without the other classifications
+    (``check`` and ``grade`` compare only tier and due). Only for :func:`per_record`
+    playbooks, where :func:`grade_all` gives the same tier and due."""
+    contact, ctx = _prepare(customer, playbook)
     driving = playbook.driving
-    grades = {}
-    for c in customers:
-        outcome = outcomes[c.path][driving.id]
-        tier = driving.tier(outcome.tier)
-        grades[c.path] = Grade(c, outcome.tier,
-                               schedule(c, tier.cadence, playbook, calendar, contacts[c.path]),
-                               outcomes[c.path])
-    return grades
+    outcome = driving.method.grade(driving.id, ctx)
+    cadence = driving.tier(outcome.tier).cadence
+    return Grade(customer, outcome.tier, schedule(customer, cadence, playbook, calendar, contact),
+                 {driving.id: outcome})
+
+
+def _prepare(customer: Customer, playbook: Playbook) -> tuple[dt.date | None, Context]:
+    contact = last_contact(customer, playbook)
+    return contact, context(customer, playbook, contact or customer.registered)
+
+
+def _grade(customer: Customer, contact, ctx: Context, playbook: Playbook, calendar: Calendar,
+           ranked: dict) -> Grade:
+    outcomes = {}
+    for cls in _ordered(playbook):
+        if cls.id in ranked:
+            outcomes[cls.id] = ranked[cls.id][customer.path]
+        else:
+            outcomes[cls.id] = cls.method.grade(cls.id, ctx)
+    driving = playbook.driving
+    outcome = outcomes[driving.id]
+    cadence = driving.tier(outcome.tier).cadence
+    return Grade(customer, outcome.tier, schedule(customer, cadence, playbook, calendar, contact),
+                 outcomes)
 
 
 def _ordered(playbook: Playbook):

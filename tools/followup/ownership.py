@@ -416,11 +416,11 @@ def decide_pair(a, b, policy: Policy, ws, playbook) -> tuple[str | None, str]:
 
 def find_conflicts(ws, policy: Policy) -> list[Conflict]:
     """Same person or company under two owners, each pair reported once on each record."""
-    from .checks.duplicates import collisions, identities
+    from .checks.duplicates import identities, workspace_collisions
 
     playbook = ws.rules.playbook if ws.rules else None
     out, seen = [], set()
-    for kind, value, path, c, other in collisions(ws.customers):
+    for kind, value, path, c, other in workspace_collisions(ws):
         if c.owner == other.owner or c.archived or other.archived:
             continue
         if policy.group_buyers and (c.owner in other.owners or other.owner in c.owners):

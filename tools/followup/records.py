@@ -28,8 +28,9 @@ of problems (with key paths; the reporting edge turns them into line:col).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import PurePosixPath
 
 from .problems import Problem, problem
@@ -43,6 +44,7 @@ CORE_KEYS = ("id", "name", "owner", "co_owners", "registered", "source", "contac
 COMPUTED_KEYS = ("tier", "due")
 REQUIRED_KEYS = ("id", "name", "owner", "registered")
 LOG_KEYS = ("date", "channel", "by", "note", "outcome", "set", "next", "tier")
+_LOG_KEY_SET = frozenset(LOG_KEYS)
 CONTACT_KEYS = ("name", "role", "phone", "email", "wechat", "decision_maker", "note")
 
 
@@ -56,6 +58,9 @@ class LogEntry:
     outcome: str = ""
     set: dict = field(default_factory=dict)
     next: dt.date | None = None
+
+    def __reduce__(self):
+        return LogEntry, _log_entry_fields(self)
 
 
 @dataclass(slots=True)
@@ -81,10 +86,25 @@ class Customer:
     body: str = ""
     deal_value: float | None = None  # the opportunity's value, for the forecast (seed 001)
 
+    def __reduce__(self):
+        return Customer, _customer_fields(self)
+
     @property
     def owners(self) -> list[str]:
         return [self.owner, *[o for o in self.co_owners if o != self.owner]]
 
+    def without_free_text(self) -> None:
+        """Drop the log notes and the body (in place): what ``check`` and ``grade`` load,
+        since they judge records but never show them (see ``workspace.load_workspace``)."""
+        self.body = ""
+        for entry in self.log:
+            entry.note = ""
+
+
+# Pickling (the parsing workers and the cache move 100k records): one C-level attrgetter a
+# record instead of the slots dataclass's Python __getstate__/__setstate__ -- about twice as fast.
+_log_entry_fields = operator.attrgetter(*(f.name for f in fields(LogEntry)))
+_customer_fields = operator.attrgetter(*(f.name for f in fields(Customer)))
 
 def id_from_path(path: str) -> str:
     return PurePosixPath(path).stem
@@ -277,10 +297,11 @@ class _Parser:
 
     def entry(self, i: int, item: dict, day: dt.date) -> LogEntry:
         path = ("log", i)
-        for key in item:
-            if key not in LOG_KEYS:
-                self.fail("FU107", path + (key,), warning=True, key=str(key),
-                          suggestion=suggest(key, LOG_KEYS))
+        if not _LOG_KEY_SET.issuperset(item):
+            for key in item:
+                if key not in _LOG_KEY_SET:
+                    self.fail("FU107", path + (key,), warning=True, key=str(key),
+                              suggestion=suggest(key, LOG_KEYS))
         channel = item.get("channel") or ""
         if channel and str(channel) not in self.playbook.channels:
             self.fail("FU204", path + ("channel",), channel=str(channel),

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache as cache_mod
-from . import document, yaml12
+from . import document, grading, yaml12
 from .problems import Problem, problem
 from .records import Customer, parse_customer
 from .rules.playbook import Playbook, build_pipeline, build_playbook
@@ -78,6 +78,9 @@ class Workspace:
     extras: dict[str, dict] | None = None  # path -> raw front matter keys in EXTRA_KEYS
     cache_stats: dict[str, int] = field(default_factory=dict)  # parsed / reused / rehashed files
     started_ns: int = 0  # when loading began (a stat newer than this is "racy")
+    lean: bool = False  # records without free text (see load_workspace)
+    grades: dict | None = None  # path -> Grade, when graded while reading (lean loads)
+    memo: dict = field(default_factory=dict, repr=False)  # derived once per command (collisions)
 
     def customer(self, cid: str) -> Customer | None:
         return next((c for c in self.customers if c.id == cid), None)
@@ -224,21 +227,35 @@ def read_customer(root: Path, path: Path, rules: Rules, as_of: dt.date | None):
 EXTRA_KEYS = ("owner_history",)  # raw front matter that checks read but Customer does not model
 
 
-def parse_customer_file(rel: str, raw: bytes, rules: Rules, as_of: dt.date | None):
+def parse_customer_file(rel: str, raw: bytes, rules: Rules, as_of: dt.date | None,
+                        lean: bool = False):
     """What one file gives, as cacheable values:
-    ``(customer | None, has_document, problems, extra raw keys)``."""
+    ``(customer | None, has_document, problems, extra raw keys, lean grade | None)``.
+
+    ``lean``: for ``check`` and ``grade``, which judge records but never show their free
+    text: the customer comes without log notes and body (most of a file's bytes, so most
+    of the cost of moving and caching it), and -- when its tier depends on it alone -- with
+    its tier and schedule, graded here, in the parsing worker, instead of afterwards in the
+    one parent process. The lean grade is ``(tier, schedule)``.
+    """
     doc, data, problems = document.load(rel, raw)
     if data is None:
-        return None, doc is not None, problems, {}
+        return None, doc is not None, problems, {}, None
     customer, found = parse_customer(data, rel, rules.playbook, rules.team, as_of)
-    if doc is not None:
-        customer.body = doc.body
     extra = {key: data[key] for key in EXTRA_KEYS if key in data}
-    return customer, doc is not None, problems + found, extra
+    lean_grade = None
+    if lean:
+        customer.without_free_text()
+        if grading.per_record(rules.playbook):
+            graded = grading.grade_one(customer, rules.playbook, rules.calendar)
+            lean_grade = (graded.tier, graded.schedule)
+    elif doc is not None:
+        customer.body = doc.body
+    return customer, doc is not None, problems + found, extra, lean_grade
 
 
 def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path = True,
-                   workers: int | None = None) -> Workspace:
+                   workers: int | None = None, lean: bool = False) -> Workspace:
     """Read the rules and every customer file, as of ``as_of`` (default: today in the
     calendar's time zone).
 
@@ -247,13 +264,18 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
     ``workers``: processes for parsing; by default all cores, and only when more
     than :data:`PARALLEL_THRESHOLD` files need parsing (process start-up costs more
     than it saves below that).
+    ``lean``: for commands that judge records without showing them (``check``, ``grade``):
+    customers come without log notes and body, and ``ws.grades`` holds their tier and
+    schedule, graded in the parsing workers (for rank playbooks it stays ``None`` and the
+    caller grades the lean customers as usual). See :func:`parse_customer_file`.
     """
     started = cache_mod.now_ns()
     sources: dict[str, Source] = {}
     rules, problems = load_rules(root, sources)
     if as_of is None and rules is not None:
         as_of = rules.calendar.today()  # "today" in the team's time zone
-    ws = Workspace(root=root, rules=rules, problems=problems, sources=sources, as_of=as_of)
+    ws = Workspace(root=root, rules=rules, problems=problems, sources=sources, as_of=as_of,
+                   lean=lean)
     if rules is None:
         return ws
     ws.extras = {}
@@ -264,7 +286,7 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
         if cache:
             directory = cache if isinstance(cache, Path) else None
             parse_cache = cache_mod.ParseCache.open(root, cache_mod.rules_fingerprint(root), as_of,
-                                                    directory)
+                                                    directory, "lean" if lean else "full")
         paths = customer_files(root)
         rels = _rels(root, paths)
         results: list = [None] * len(paths)
@@ -282,7 +304,7 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
                 results[i] = cache_mod.unpack(entry.blob)
             else:
                 todo.append((i, rel, stamp))
-        parsed = _parse_many(root, todo, rules, as_of, parse_cache, workers)
+        parsed = _parse_many(root, todo, rules, as_of, parse_cache, workers, lean)
         for (i, rel, stamp), (sha, result, blob) in zip(todo, parsed):
             results[i] = result
             if parse_cache is not None and stamp is not None and sha is not None:
@@ -292,14 +314,18 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
                 else:
                     parse_cache.store(rel, stamp, sha, blob or cache_mod.pack(result), started)
         with_documents = []
-        for rel, (customer, has_document, found, extra) in zip(rels, results):
+        grades = {} if lean and grading.per_record(rules.playbook) else None
+        for rel, (customer, has_document, found, extra, lean_grade) in zip(rels, results):
             if has_document:
                 with_documents.append(rel)
             if customer is not None:
                 ws.customers.append(customer)
+                if grades is not None:
+                    grades[rel] = grading.Grade(customer, *lean_grade)
             if extra:
                 ws.extras[rel] = extra
             ws.problems += found
+        ws.grades = grades
         ws.documents = LazyDocuments(root, with_documents)
         ws.sources = LazySources(root, sources, ws.documents)
         ws.stamps = stamps
@@ -339,7 +365,8 @@ def _rels(root: Path, paths: list[Path]) -> list[str]:
     return out
 
 
-def _parse_many(root: Path, todo: list, rules: Rules, as_of, parse_cache, workers: int | None):
+def _parse_many(root: Path, todo: list, rules: Rules, as_of, parse_cache, workers: int | None,
+                lean: bool):
     """``(sha256 | None, result, packed result | None)`` for each ``(index, rel, stamp)``, in order.
 
     With a cache, a file whose bytes hash to the cached SHA is not parsed (its result is
@@ -351,49 +378,51 @@ def _parse_many(root: Path, todo: list, rules: Rules, as_of, parse_cache, worker
     rels = [rel for _, rel, _ in todo]
     cores = workers if workers is not None else (os.cpu_count() or 1)
     if cores > 1 and len(rels) > PARALLEL_THRESHOLD:
-        yield from _parse_parallel(root, rels, rules, as_of, hashing, known, cores)
+        yield from _parse_parallel(root, rels, rules, as_of, hashing, known, cores, lean)
         return
     for rel in rels:
-        sha, result = _parse_one(root, rel, rules, as_of, hashing, known.get(rel))
+        sha, result = _parse_one(root, rel, rules, as_of, hashing, known.get(rel), lean)
         yield sha, result, None
 
 
-def _parse_one(root: Path, rel: str, rules: Rules, as_of, hashing: bool, known_sha: str | None):
+def _parse_one(root: Path, rel: str, rules: Rules, as_of, hashing: bool, known_sha: str | None,
+               lean: bool):
     try:
         raw = (root / rel).read_bytes()
     except OSError as exc:
-        return None, (None, False, [problem("FU005", rel, line=1, col=1, detail=str(exc))], {})
+        return None, (None, False, [problem("FU005", rel, line=1, col=1, detail=str(exc))], {},
+                      None)
     sha = cache_mod.sha256(raw) if hashing else None
     if sha is not None and sha == known_sha:
-        return sha, (None, False, [], {})  # unchanged bytes: the caller takes the cached result
-    return sha, parse_customer_file(rel, raw, rules, as_of)
+        return sha, UNCHANGED  # the caller takes the cached result
+    return sha, parse_customer_file(rel, raw, rules, as_of, lean)
 
 
+UNCHANGED = (None, False, [], {}, None)
 _WORKER: dict = {}
 
 
-def _worker_init(root: Path, rules: Rules, as_of, hashing: bool, known: dict) -> None:
+def _worker_init(root: Path, rules: Rules, as_of, hashing: bool, known: dict, lean: bool) -> None:
     gc.disable()
-    _WORKER.update(root=root, rules=rules, as_of=as_of, hashing=hashing, known=known)
+    _WORKER.update(root=root, rules=rules, as_of=as_of, hashing=hashing, known=known, lean=lean)
 
 
-def _worker_chunk(rels: list[str]) -> list:
-    """Parse a chunk: ``(results, packed results for the cache, if caching)``."""
+def _worker_chunk(rels: list[str]) -> tuple[list, list]:
+    """Parse a chunk: ``(shas, results)``. With the cache on, each result is packed here
+    (:func:`cache.pack`, in parallel) and the parent unpacks it: one serialisation serves
+    both the trip to the parent and the cache."""
     w = _WORKER
-    out, blobs = [], []
+    shas, out = [], []
     for rel in rels:
         sha, result = _parse_one(w["root"], rel, w["rules"], w["as_of"], w["hashing"],
-                                 w["known"].get(rel))
-        out.append((sha, result))
-        if w["hashing"]:
-            blobs.append(cache_mod.pack(result))
-    # the results travel as one pickle (equal dates and names stay shared objects, and the
-    # parent unpickles once); the packed copies go straight into the cache as bytes
-    return out, blobs
+                                 w["known"].get(rel), w["lean"])
+        shas.append(sha)
+        out.append(cache_mod.pack(result) if w["hashing"] else result)
+    return shas, out
 
 
 def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: bool, known: dict,
-                    cores: int):
+                    cores: int, lean: bool):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -402,10 +431,13 @@ def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: b
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunks = [rels[i:i + CHUNK] for i in range(0, len(rels), CHUNK)]
     with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_worker_init,
-                             initargs=(root, rules, as_of, hashing, known)) as pool:
-        for results, blobs in pool.map(_worker_chunk, chunks):
-            for i, (sha, result) in enumerate(results):
-                yield sha, result, blobs[i] if blobs else None
+                             initargs=(root, rules, as_of, hashing, known, lean)) as pool:
+        for shas, results in pool.map(_worker_chunk, chunks):
+            for sha, result in zip(shas, results):
+                if hashing:
+                    yield sha, cache_mod.unpack(result), result
+                else:
+                    yield sha, result, None
 
 
 class LazyDocuments(Mapping):

@@ -85,6 +85,17 @@ def collisions(customers):
             yield kind, key, path, c, other
 
 
+def workspace_collisions(ws) -> list:
+    """:func:`collisions` of a loaded workspace, found once per command: the duplicates
+    and the ownership checks both need them (normalising every name twice cost a third
+    of the cross-record checks)."""
+    found = ws.memo.get("collisions")
+    if found is None or found[0] is not ws.customers or found[1] != len(ws.customers):
+        found = ws.memo["collisions"] = (ws.customers, len(ws.customers),
+                                         list(collisions(ws.customers)))
+    return found[2]
+
+
 CODES = {"phone": "FU402", "email": "FU403", "company": "FU404"}
 
 
@@ -96,7 +107,7 @@ def check_duplicates(workspace, grades) -> list:
             problems.append(problem("FU401", c.path, path=("id",), id=c.id, other=by_id[c.id]))
         else:
             by_id.setdefault(c.id, c.path)
-    for kind, key, path, c, other in collisions(workspace.customers):
+    for kind, key, path, c, other in workspace_collisions(workspace):
         if c.owner != other.owner:
             continue  # 撞单 between salespeople: the ownership check resolves it by policy
         # a warning: one household sharing a phone belongs to one salesperson (seed 001:

@@ -50,7 +50,8 @@ def cmd_check(run: Run) -> int:
         if hit is not None:
             problems, files = hit
             return _report_check(run, problems, files)
-    ws = run.load(cache=_use_cache(run))
+    # --base compares whole grades (reasons included) with the base: a full load
+    ws = run.load(cache=_use_cache(run), lean=not run.args.base)
     grades = graded(ws)
     problems = locate(ws.problems + run_checks(ws, grades, only), ws.sources)
     if result_cache is not None:
@@ -90,7 +91,7 @@ def _grade_args(p):
 
 @command("grade", "recompute tiers and due dates; --diff shows, --write writes", _grade_args)
 def cmd_grade(run: Run) -> int:
-    ws = run.workspace(cache=_use_cache(run))
+    ws = run.workspace(cache=_use_cache(run), lean=True)
     grades = graded(ws)
     broken = ws.erroneous_files()
     changed = unchanged = refused = 0
