@@ -22,6 +22,7 @@ SCALARS = [
     ":x", "&a", "*a", "!x", "!!str x", "|", ">", "%x", "@x", "`x", "'q'", '"q"', "'it''s'", '"a\\nb"',
     '"a # b"', "'a, b'", "a,b", "[a]", "{a: 1}", "it's", 'say "hi"', "a\tb", "全角　空格", "x ",
     "ＡＢＣ", "１２", "¥12,000", "12万", "3.0.1", "_1", "=", "<<", "null_", "y", "n",
+    "a\xa0b", "末尾　", "　开头", "a :b", "a,", ",a", "a }", "下午3:30", "C#", "a?b", "a&b", "a-b",
 ]
 KEYS = ["id", "name", "need", "log", "stage", "x_1", "yes", "true", "null", "1", "<<", "a b", "时间",
         '"q"', "Key"]
@@ -132,6 +133,39 @@ def test_generated_customer_files_take_the_simple_path():
         fast = yaml12.load_simple(text)
         assert fast is not NOT_SIMPLE
         assert strict_equal(fast, yaml12.load_libyaml(text))
+
+
+PLAIN = [v for v in GOOD if v[0] not in "'\""]
+
+
+def log_line(rng: random.Random) -> str:
+    """A log entry as people write them, mostly plain, sometimes odd: the flat reader's domain."""
+    def odd(usual, unusual):
+        return rng.choice(unusual if rng.random() < 0.08 else usual)
+
+    pairs = [f"{odd(GOOD_KEYS, KEYS)}:{odd([' '], ['  ', ''])}{odd(PLAIN, SCALARS)}"
+             for _ in range(rng.randint(1, 5))]
+    sep = odd([", ", ","], [" , ", ",  "])
+    return "  - {" + odd([""], [" "]) + sep.join(pairs) + odd(["}"], [" }", "}  ", ",}", "} # 备注"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_log_entries_read_on_the_flat_path_agree_with_libyaml(seed):
+    rng = random.Random(seed)
+    flat = 0
+    for _ in range(3000):
+        lines = [log_line(rng) for _ in range(rng.randint(1, 3))]
+        text = "log:\n" + "\n".join(lines) + "\n"
+        fast = yaml12.load_simple(text)
+        if fast is NOT_SIMPLE:
+            continue
+        try:
+            exact = yaml12.load_libyaml(text)
+        except yaml12.YamlError as exc:
+            pytest.fail(f"simple reader accepted a document libyaml refuses ({exc}):\n{text}")
+        assert strict_equal(fast, exact), text
+        flat += sum(yaml12._flat_plain_map(line[4:]) is not None for line in lines)
+    assert flat > 600  # the flat reading is taken often, so it is what is being compared
 
 
 @pytest.mark.parametrize("text", [
