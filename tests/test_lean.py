@@ -72,10 +72,30 @@ def test_lean_and_full_records_are_cached_apart(corpus, tmp_path):
     assert sorted(p.name.endswith("-lean.pickle") for p in cache.glob("parse-*")) == [False, True]
     notes = [e.note for c in full.customers for e in c.log]
     assert any(notes) and any(c.body for c in full.customers)
-    assert not any(e.note for c in lean.customers for e in c.log)
+    assert all(c.log is None for c in lean.customers)  # graded where read: no log needed
     assert not any(c.body for c in lean.customers)
     again = load_workspace(corpus, ANCHOR, cache=cache)
     assert [e.note for c in again.customers for e in c.log] == notes
+
+
+def test_lean_records_of_rank_playbooks_keep_their_log_without_notes(corpus, tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(corpus, root)
+    switch_playbook(root, "s9-pareto-rfm.yaml")  # ranks the population: graded afterwards
+    lean = load_workspace(root, ANCHOR, cache=False, lean=True)
+    assert lean.grades is None
+    entries = [e for c in lean.customers for e in c.log]
+    assert entries and not any(e.note for e in entries)
+
+
+def test_full_record_reads_a_lean_record_again_in_full(corpus):
+    lean = load_workspace(corpus, ANCHOR, cache=False, lean=True)
+    full = {c.path: c for c in load_workspace(corpus, ANCHOR, cache=False).customers}
+    for c in lean.customers[:20]:
+        again = lean.full_record(c)
+        assert again.log == full[c.path].log and again.log is not None
+        assert lean.full_record(c) is again  # read once per command
+    assert any(lean.full_record(c).log for c in lean.customers[:20])
 
 
 def test_lean_load_judges_an_earlier_as_of_date_like_a_full_load(corpus):

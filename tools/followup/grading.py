@@ -56,16 +56,21 @@ _schedule_fields = operator.attrgetter(*(f.name for f in fields(Schedule)))
 
 
 def last_contact(customer: Customer, playbook: Playbook) -> dt.date | None:
-    days = [e.date for e in customer.log if playbook.is_contact(e.channel)]
+    is_contact = playbook.channels.get  # Playbook.is_contact, inlined: it runs for every entry
+    days = [e.date for e in customer.log if is_contact(e.channel, True)]
     return max(days) if days else None
+
+
+_BY_DATE = operator.attrgetter("date", "index")
 
 
 def manual_next(customer: Customer, playbook: Playbook) -> dt.date | None:
     """The hand-set next contact date still in force: the latest ``next:`` not yet
     superseded by a later real contact that set none."""
     current = None
-    for entry in sorted(customer.log, key=lambda e: (e.date, e.index)):
-        if playbook.is_contact(entry.channel) or entry.next is not None:
+    is_contact = playbook.channels.get
+    for entry in sorted(customer.log, key=_BY_DATE):
+        if entry.next is not None or is_contact(entry.channel, True):
             current = entry.next
     return current
 
@@ -105,10 +110,9 @@ def context(customer: Customer, playbook: Playbook, reference: dt.date | None) -
     facts.setdefault("stage", customer.stage)
     facts.setdefault("source", customer.source or None)
     facts.setdefault("owner", customer.owner or None)
-    log = [{"date": e.date, "channel": e.channel, "outcome": e.outcome, "by": e.by}
-           for e in customer.log]
-    types = {name: f.type for name, f in playbook.facts.items()}
-    return Context(facts, log, reference, types)
+    return Context(facts, lambda: [{"date": e.date, "channel": e.channel, "outcome": e.outcome,
+                                    "by": e.by} for e in customer.log], reference,
+                   playbook.fact_types)
 
 
 def grade_all(customers: list[Customer], playbook: Playbook, calendar: Calendar) -> dict[str, Grade]:

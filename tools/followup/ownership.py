@@ -408,7 +408,7 @@ def decide_pair(a, b, policy: Policy, ws, playbook) -> tuple[str | None, str]:
     if a.registered is None or b.registered is None or a.registered == b.registered:
         return None, "tie"
     first, second = (a, b) if a.registered < b.registered else (b, a)
-    prot = protection(first, policy, playbook, history_of(ws, first))
+    prot = protection(ws.full_record(first), policy, playbook, history_of(ws, first))
     if prot.expires is not None and second.registered > prot.expires:
         return second.owner, "lapsed"  # 7 天内不回访客户的,再次来访视为新客户
     return first.owner, "first_registration"

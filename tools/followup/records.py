@@ -75,7 +75,7 @@ class Customer:
     contacts: list = field(default_factory=list)
     stage: str | None = None
     facts: dict = field(default_factory=dict)
-    log: list = field(default_factory=list)
+    log: list | None = field(default_factory=list)  # None only in lean loads (make_lean)
     stored_tier: str | None = None
     stored_due: dt.date | None = None
     paused_until: dt.date | None = None
@@ -93,10 +93,15 @@ class Customer:
     def owners(self) -> list[str]:
         return [self.owner, *[o for o in self.co_owners if o != self.owner]]
 
-    def without_free_text(self) -> None:
-        """Drop the log notes and the body (in place): what ``check`` and ``grade`` load,
-        since they judge records but never show them (see ``workspace.load_workspace``)."""
+    def make_lean(self, graded: bool) -> None:
+        """Drop what ``check`` and ``grade`` never read (in place; see ``workspace.load_workspace``):
+        the body and the log's notes, and -- once the record is ``graded`` -- the whole log,
+        which becomes ``None``, so code that would read it fails loudly instead of judging an
+        empty history. ``Workspace.full_record`` reads such a record again in full."""
         self.body = ""
+        if graded:
+            self.log = None
+            return
         for entry in self.log:
             entry.note = ""
 
@@ -273,25 +278,26 @@ class _Parser:
             return []
         entries: list[LogEntry] = []
         previous: dt.date | None = None
+        as_of = self.as_of
         for i, item in enumerate(raw):
-            path = ("log", i)
             if not isinstance(item, dict):
-                self.fail("FU201", path, reason="mapping")
+                self.fail("FU201", ("log", i), reason="mapping")
                 continue
             day = item.get("date")
             if day is None:
-                self.fail("FU201", path, reason="date")
+                self.fail("FU201", ("log", i), reason="date")
                 continue
-            if not _is_date(day):
-                self.fail("FU108", path + ("date",), key="date", value=str(day))
+            if type(day) is not dt.date and not _is_date(day):
+                self.fail("FU108", ("log", i, "date"), key="date", value=str(day))
                 continue
             if previous and day < previous:
-                self.fail("FU202", path + ("date",), date=str(day), previous=str(previous))
-            if self.as_of and day > self.as_of:
-                self.fail("FU203", path + ("date",), date=str(day), today=str(self.as_of))
+                self.fail("FU202", ("log", i, "date"), date=str(day), previous=str(previous))
+            if as_of and day > as_of:
+                self.fail("FU203", ("log", i, "date"), date=str(day), today=str(as_of))
             if registered and day < registered:
-                self.fail("FU208", path + ("date",), date=str(day), registered=str(registered))
-            previous = max(previous, day) if previous else day
+                self.fail("FU208", ("log", i, "date"), date=str(day), registered=str(registered))
+            if previous is None or day > previous:
+                previous = day
             entries.append(self.entry(i, item, day))
         return entries
 
@@ -302,18 +308,18 @@ class _Parser:
                 if key not in _LOG_KEY_SET:
                     self.fail("FU107", path + (key,), warning=True, key=str(key),
                               suggestion=suggest(key, LOG_KEYS))
-        channel = item.get("channel") or ""
-        if channel and str(channel) not in self.playbook.channels:
-            self.fail("FU204", path + ("channel",), channel=str(channel),
+        channel = _str(item.get("channel") or "")
+        if channel and channel not in self.playbook.channels:
+            self.fail("FU204", path + ("channel",), channel=channel,
                       suggestion=suggest(channel, self.playbook.channels))
         by = item.get("by") or ""
         if by and by not in self.team.people:
             self.fail("FU205", path + ("by",), by=str(by), suggestion=suggest(by, self.team.people))
-        updates = item.get("set") or {}
+        updates = item.get("set")
         clean = {}
-        if not isinstance(updates, dict):
+        if updates and not isinstance(updates, dict):
             self.fail("FU206", path + ("set",), fact="set", reason="mapping")
-        else:
+        elif updates:
             for name, value in updates.items():
                 fact = self.playbook.facts.get(name)
                 if fact is None and name != "stage":
@@ -327,7 +333,7 @@ class _Parser:
         elif nxt is not None and nxt < day:
             self.fail("FU207", path + ("next",), next=str(nxt), date=str(day))
             nxt = None
-        return LogEntry(i, day, str(channel), str(by), _str(item.get("note")),
+        return LogEntry(i, day, channel, _str(by), _str(item.get("note")),
                         _str(item.get("outcome")), clean, nxt)
 
     def pause(self, customer: Customer) -> None:
@@ -349,6 +355,8 @@ class _Parser:
 
 
 def _str(value) -> str:
+    if type(value) is str:
+        return value
     return "" if value is None else str(value)
 
 

@@ -82,6 +82,19 @@ class Workspace:
     grades: dict | None = None  # path -> Grade, when graded while reading (lean loads)
     memo: dict = field(default_factory=dict, repr=False)  # derived once per command (collisions)
 
+    def full_record(self, customer: Customer) -> Customer:
+        """``customer`` with its whole log: a lean load's record read again (see
+        :func:`parse_customer_file`), for the few records a check needs in full -- the
+        protection period of a customer registered twice (撞单) counts follow-ups."""
+        if customer.log is not None:
+            return customer
+        full = self.memo.setdefault("full_records", {})
+        if customer.path not in full:
+            raw = (self.root / customer.path).read_bytes()
+            full[customer.path] = parse_customer_file(customer.path, raw, self.rules,
+                                                      self.as_of)[0] or customer
+        return full[customer.path]
+
     def customer(self, cid: str) -> Customer | None:
         return next((c for c in self.customers if c.id == cid), None)
 
@@ -232,11 +245,12 @@ def parse_customer_file(rel: str, raw: bytes, rules: Rules, as_of: dt.date | Non
     """What one file gives, as cacheable values:
     ``(customer | None, has_document, problems, extra raw keys, lean grade | None)``.
 
-    ``lean``: for ``check`` and ``grade``, which judge records but never show their free
-    text: the customer comes without log notes and body (most of a file's bytes, so most
-    of the cost of moving and caching it), and -- when its tier depends on it alone -- with
-    its tier and schedule, graded here, in the parsing worker, instead of afterwards in the
-    one parent process. The lean grade is ``(tier, schedule)``.
+    ``lean``: for ``check`` and ``grade``, which judge records but never show them. When
+    the record's tier depends on it alone, it is graded here -- in the parsing worker,
+    not afterwards in the one parent process -- and comes without its log (the lean grade
+    is ``(tier, schedule)``); otherwise it comes without log notes. Never with the body.
+    Moving, caching and unpickling a record costs about its number of objects, most of
+    them log entries: a graded lean record is a small fraction of a full one.
     """
     doc, data, problems = document.load(rel, raw)
     if data is None:
@@ -245,10 +259,10 @@ def parse_customer_file(rel: str, raw: bytes, rules: Rules, as_of: dt.date | Non
     extra = {key: data[key] for key in EXTRA_KEYS if key in data}
     lean_grade = None
     if lean:
-        customer.without_free_text()
         if grading.per_record(rules.playbook):
             graded = grading.grade_one(customer, rules.playbook, rules.calendar)
             lean_grade = (graded.tier, graded.schedule)
+        customer.make_lean(graded=lean_grade is not None)
     elif doc is not None:
         customer.body = doc.body
     return customer, doc is not None, problems + found, extra, lean_grade

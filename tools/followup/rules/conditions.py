@@ -46,13 +46,23 @@ class Eval:
 
 
 class Context:
-    """What a condition may look at: the customer's facts, log and reference date."""
+    """What a condition may look at: the customer's facts, log and reference date.
 
-    def __init__(self, facts: dict, log: list, reference: dt.date | None, fact_types: dict):
+    ``log`` is a list of entry mappings (date, channel, outcome, by), or a function that
+    makes that list: only log-count conditions read it, so most playbooks never pay for it.
+    """
+
+    def __init__(self, facts: dict, log, reference: dt.date | None, fact_types: dict):
         self.facts = facts
-        self.log = log
+        self._log = log
         self.reference = reference
         self.fact_types = fact_types
+
+    @property
+    def log(self) -> list:
+        if callable(self._log):
+            self._log = self._log()
+        return self._log
 
 
 class Condition:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from dataclasses import dataclass, field
 
 from ..problems import Problem, problem
@@ -97,6 +98,11 @@ class Playbook:
     @property
     def driving(self) -> Classification:
         return next(c for c in self.classifications.values() if c.drives_followup)
+
+    @functools.cached_property
+    def fact_types(self) -> dict[str, str]:
+        """Each fact's type, for conditions (asked once per customer graded)."""
+        return {name: f.type for name, f in self.facts.items()}
 
     def stage(self, stage_id) -> Stage | None:
         return next((s for s in self.stages if s.id == str(stage_id)), None)
