@@ -402,7 +402,8 @@ def _parse_many(root: Path, todo: list, rules: Rules, as_of, parse_cache, worker
 def _parse_one(root: Path, rel: str, rules: Rules, as_of, hashing: bool, known_sha: str | None,
                lean: bool):
     try:
-        raw = (root / rel).read_bytes()
+        with open(os.path.join(root, rel), "rb") as fh:  # no Path objects: 100k files
+            raw = fh.read()
     except OSError as exc:
         return None, (None, False, [problem("FU005", rel, line=1, col=1, detail=str(exc))], {},
                       None)

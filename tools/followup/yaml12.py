@@ -450,11 +450,39 @@ _NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _TYPED_FIRST = frozenset("tTfF-+0123456789.~nN")  # what resolve_plain may read as non-text
 
 
+_CANONICAL: dict[int, re.Pattern] = {}
+
+
+def _canonical(pairs: int) -> re.Pattern:
+    """``{k: v, k: v}`` with exactly ``pairs`` pairs spaced as ``followup log`` writes them:
+    one C-level match gives every key and value (values cannot hold commas)."""
+    pattern = _CANONICAL.get(pairs)
+    if pattern is None:
+        pair = rf"({_KEY}): ({_FLAT_FIRST}(?:{_FLAT_CHAR}*{_FLAT_LAST})?)"
+        pattern = _CANONICAL[pairs] = re.compile(r"\{" + ", ".join([pair] * pairs) + r"\}")
+    return pattern
+
+
+_FLAT_CHAR = rf"[^,:\[\]{{}}#{_WHITE.replace(' ', '')}]"  # a plain scalar's, in a flow mapping
+_FLAT_LAST = rf"[^ ,:\[\]{{}}#{_WHITE}]"
+_FLAT_FIRST = rf"[^-?:,\[\]{{}}#&*!|>'\"%@`{_WHITE}]"
+
+
 def _flat_plain_map(rest: str) -> dict | None:
     body = rest.rstrip(" ")
-    if body[-1:] != "}" or _FLAT_FORBIDDEN.search(body, 1, len(body) - 1):
+    if body[-1:] != "}":
         return None
-    mapping: dict = {}
+    pairs = body.count(",") + 1
+    m = _canonical(pairs).fullmatch(body) if pairs <= 12 else None
+    if m is not None:  # every value is a plain scalar already: only keys are left to check
+        found = m.groups()
+        keys = found[0::2]
+        if len(set(keys)) == pairs and _SIMPLE_KEYS.issuperset(keys):
+            return {key: _plain_cached(value) if value[0] in _TYPED_FIRST else value
+                    for key, value in zip(keys, found[1::2])}
+    if _FLAT_FORBIDDEN.search(body, 1, len(body) - 1):
+        return None
+    mapping = {}
     for piece in body[1:-1].split(","):
         key, _, value = piece.partition(": ")
         key = key.lstrip(" ")
