@@ -6,8 +6,11 @@ named by ``FOLLOWUP_CACHE_DIR`` (CI can keep that folder between runs).
 Deleting the folder is always safe.
 
 What is cached, per customer file: what reading and validating that one file
-gives -- the :class:`~followup.records.Customer` and its problems. Grades are not
-cached per file: they depend on every record (rank playbooks) and on the rules.
+gives -- the :class:`~followup.records.Customer` and its problems -- in one of two
+kinds: ``full`` records, or the ``lean`` ones ``check`` and ``grade`` read (no free
+text; graded, when the playbook grades each record alone -- the rules and the as-of
+date are part of the key -- and then without their log). Rank playbooks are graded
+after loading, over the whole population, and never cached.
 
 When an entry is used (as black and git do it):
 
