@@ -104,7 +104,7 @@ def sha256(raw: bytes) -> str:
 @dataclass
 class Entry:
     """What one file gave, packed: ``unpack(blob)`` is ``(customer | None, has_document,
-    problems, extra, lean grade | None)`` (``workspace.parse_customer_file``). Packed per
+    problems, extra, lean facts | None)`` (``workspace.parse_customer_file``). Packed per
     file by the parsing worker, in parallel (:func:`pack`), so saving the cache copies bytes
     instead of pickling 100k object graphs again, and full records (with their notes) are
     held compressed, at a quarter of their size."""

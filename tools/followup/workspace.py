@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import cache as cache_mod
 from . import document, grading, yaml12
+from .checks.duplicates import identities
 from .problems import Problem, problem
 from .records import Customer, parse_customer
 from .rules.playbook import Playbook, build_pipeline, build_playbook
@@ -81,6 +82,7 @@ class Workspace:
     lean: bool = False  # records without free text (see load_workspace)
     grades: dict | None = None  # path -> Grade, when graded while reading (lean loads)
     memo: dict = field(default_factory=dict, repr=False)  # derived once per command (collisions)
+    identities: dict = field(default_factory=dict, repr=False)  # path -> found while reading (lean)
 
     def full_record(self, customer: Customer) -> Customer:
         """``customer`` with its whole log: a lean load's record read again (see
@@ -243,12 +245,14 @@ EXTRA_KEYS = ("owner_history",)  # raw front matter that checks read but Custome
 def parse_customer_file(rel: str, raw: bytes, rules: Rules, as_of: dt.date | None,
                         lean: bool = False):
     """What one file gives, as cacheable values:
-    ``(customer | None, has_document, problems, extra raw keys, lean grade | None)``.
+    ``(customer | None, has_document, problems, extra raw keys, lean facts | None)``.
 
     ``lean``: for ``check`` and ``grade``, which judge records but never show them. When
     the record's tier depends on it alone, it is graded here -- in the parsing worker,
     not afterwards in the one parent process -- and comes without its log (the lean grade
     is ``(tier, schedule)``); otherwise it comes without log notes. Never with the body.
+    The lean facts are ``(lean grade | None, identities)``: the record's normalised phones,
+    emails and company name (``checks.duplicates.identities``) are per-record work too.
     Moving, caching and unpickling a record costs about its number of objects, most of
     them log entries: a graded lean record is a small fraction of a full one.
     """
@@ -257,15 +261,17 @@ def parse_customer_file(rel: str, raw: bytes, rules: Rules, as_of: dt.date | Non
         return None, doc is not None, problems, {}, None
     customer, found = parse_customer(data, rel, rules.playbook, rules.team, as_of)
     extra = {key: data[key] for key in EXTRA_KEYS if key in data}
-    lean_grade = None
+    lean_facts = None
     if lean:
+        lean_grade = None
         if grading.per_record(rules.playbook):
             graded = grading.grade_one(customer, rules.playbook, rules.calendar)
             lean_grade = (graded.tier, graded.schedule)
+        lean_facts = (lean_grade, identities(customer))
         customer.make_lean(graded=lean_grade is not None)
     elif doc is not None:
         customer.body = doc.body
-    return customer, doc is not None, problems + found, extra, lean_grade
+    return customer, doc is not None, problems + found, extra, lean_facts
 
 
 def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path = True,
@@ -329,13 +335,15 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
                     parse_cache.store(rel, stamp, sha, blob or cache_mod.pack(result), started)
         with_documents = []
         grades = {} if lean and grading.per_record(rules.playbook) else None
-        for rel, (customer, has_document, found, extra, lean_grade) in zip(rels, results):
+        for rel, (customer, has_document, found, extra, lean_facts) in zip(rels, results):
             if has_document:
                 with_documents.append(rel)
             if customer is not None:
                 ws.customers.append(customer)
                 if grades is not None:
-                    grades[rel] = grading.Grade(customer, *lean_grade)
+                    grades[rel] = grading.Grade(customer, *lean_facts[0])
+                if lean_facts is not None:
+                    ws.identities[rel] = lean_facts[1]
             if extra:
                 ws.extras[rel] = extra
             ws.problems += found

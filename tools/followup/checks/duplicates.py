@@ -69,12 +69,14 @@ def identities(customer) -> list[tuple[str, str, tuple]]:
     return found
 
 
-def collisions(customers):
-    """Yield ``(kind, value, key path, customer, earlier customer)`` for every identity seen before."""
+def collisions(customers, identities_of=None):
+    """Yield ``(kind, value, key path, customer, earlier customer)`` for every identity seen
+    before. ``identities_of(customer)``: :func:`identities`, unless already known."""
+    identities_of = identities_of or identities
     seen: dict[tuple[str, str], object] = {}
     for c in customers:
         mine = set()
-        for kind, key, path in identities(c):
+        for kind, key, path in identities_of(c):
             if (kind, key) in mine:
                 continue  # the same number twice in one file is not a conflict
             mine.add((kind, key))
@@ -91,8 +93,14 @@ def workspace_collisions(ws) -> list:
     of the cross-record checks)."""
     found = ws.memo.get("collisions")
     if found is None or found[0] is not ws.customers or found[1] != len(ws.customers):
+        known = getattr(ws, "identities", {})  # found by the parsing workers (lean loads)
+
+        def identities_of(c):
+            found = known.get(c.path)
+            return identities(c) if found is None else found
+
         found = ws.memo["collisions"] = (ws.customers, len(ws.customers),
-                                         list(collisions(ws.customers)))
+                                         list(collisions(ws.customers, identities_of)))
     return found[2]
 
 
