@@ -41,7 +41,9 @@ if os.environ.get("FOLLOWUP_SKIP_BROWSER"):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    yield from served_board(tmp_path_factory)
+    # built as two MkDocs builds at once, as a large board is (board/parallel.py); the English
+    # board's test builds the small default way, in one
+    yield from served_board(tmp_path_factory, "--jobs", "2")
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +101,32 @@ def test_search_finds_a_customer_by_a_two_character_chinese_fragment(site, brows
     WebDriverWait(browser, 15).until(lambda d: css(d, ".md-search-result__link"))
     hrefs = [a.get_attribute("href") for a in css(browser, ".md-search-result__link")]
     assert "customers/haicheng-talc.html" in hrefs[0]
+
+
+def test_search_finds_a_customer_from_the_second_build_part_by_a_two_character_fragment(site, browser):
+    import re
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from followup.board.parallel import plan
+
+    second = plan(site["root"] / "site_src", 2)[1]  # the pages the child process built
+    names = {m["id"]: str(m.get("name") or "") for m in records(site["root"])}
+
+    def unique_fragment(cid):
+        fragments = re.findall(r"(?=([\u4e00-\u9fff]{2}))", names[cid])
+        return next((f for f in fragments if sum(f in n for n in names.values()) == 1), None)
+
+    cid, fragment = next((c, unique_fragment(c)) for c in sorted(names)
+                         if f"customers/{c}.md" in second and unique_fragment(c))
+    open_page(browser, site, "index.html")
+    browser.execute_script("document.getElementById('__search').checked = true")
+    css(browser, "input.md-search__input")[0].send_keys(fragment)
+    WebDriverWait(browser, 15).until(lambda d: css(d, ".md-search-result__link"))
+    hrefs = [a.get_attribute("href") for a in css(browser, ".md-search-result__link")]
+    assert any(h.split("?")[0].endswith(f"customers/{cid}.html") for h in hrefs), (cid, fragment, hrefs)
+    open_page(browser, site, f"customers/{cid}.html")
+    assert css(browser, "h1")[0].text == names[cid]
 
 
 def test_a_table_sorts_when_its_header_is_clicked(site, browser):

@@ -8,7 +8,8 @@ ProperDocs, Zensical) — no generator plugin:
    rules and the as-of date. Files whose text did not change are not touched, and
    generated pages that are no longer produced are removed; hand-written files
    (``site_src/assets/`` and any page without the generated marker) are left alone.
-2. :func:`build` runs MkDocs in strict mode into ``site/``.
+2. :func:`build` runs MkDocs in strict mode into ``site/`` — on a large board as one build per
+   core, the customer pages shared out between them (:mod:`followup.board.parallel`).
 
 Customer pages stay out of the nav (``not_in_nav``): Material renders the whole nav
 into every page, so a nav with 30,000 customers would cost quadratic time.
@@ -23,7 +24,8 @@ import sys
 from pathlib import Path
 
 from ..i18n import PROBLEMS, problem_text
-from .pages import MARKER, Board
+from .output import CustomerPages, PageWriter, remove_stale
+from .pages import Board
 
 PROBLEMS.update(
     {
@@ -49,44 +51,24 @@ def render_pages(ws, grades, as_of: dt.date, lang: str) -> dict[str, str]:
     return Board(ws, grades, as_of, lang).pages()
 
 
-def _is_generated(path: Path) -> bool:
-    try:
-        with path.open("r", encoding="utf-8") as handle:
-            return MARKER in handle.read(4096)
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
-def generate(ws, grades, as_of: dt.date, lang: str, target: Path) -> dict[str, int]:
-    """Write the pages into ``target`` (``site_src/``); return counts of what changed."""
-    pages = render_pages(ws, grades, as_of, lang)
-    target.mkdir(parents=True, exist_ok=True)
-    root = target.resolve()
-    written = unchanged = removed = 0
-    for rel, text in sorted(pages.items()):
-        path = (target / rel).resolve()
-        if root not in path.parents:  # slugs make this impossible; refuse rather than trust
-            raise ValueError(f"page path escapes {target}: {rel}")
-        data = text.encode("utf-8")
-        if path.is_file() and path.read_bytes() == data:
-            unchanged += 1
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        written += 1
-    wanted = {(target / rel).resolve() for rel in pages}
-    for path in sorted(target.rglob("*.md")):
-        if path.resolve() not in wanted and _is_generated(path):
-            path.unlink()
-            removed += 1
+def generate(ws, grades, as_of: dt.date, lang: str, target: Path, jobs: int | None = None) -> dict[str, int]:
+    """Write the pages into ``target`` (``site_src/``); return counts of what changed. On a large
+    board the customer pages are written by worker processes (``jobs``; see output.py)."""
+    board = Board(ws, grades, as_of, lang)
+    writer = PageWriter(target)
+    with CustomerPages(board, writer, jobs):  # the workers write the customer pages meanwhile
+        site = board.site_pages()
+        for rel, text in sorted(site.items()):
+            writer.write(rel, text)
+        _write_feeds(ws, grades, target / "calendars", as_of, lang)
+    wanted = set(site) | {board.customer_page(g) for g in board.customers()}
+    removed = remove_stale(target, wanted)
     for folder in GENERATED_DIRS:
         directory = target / folder
         if directory.is_dir() and not any(directory.iterdir()):
             directory.rmdir()
-    _write_feeds(ws, grades, target / "calendars", as_of, lang)
-    return {"pages": len(pages), "written": written, "unchanged": unchanged, "removed": removed}
+    return {"pages": len(wanted), "written": writer.written, "unchanged": writer.unchanged,
+            "removed": removed}
 
 
 def _write_feeds(ws, grades, target: Path, as_of: dt.date, lang: str = "zh") -> None:
@@ -122,17 +104,15 @@ def overrides(root: Path, ws, lang: str) -> dict:
 
 def mkdocs_config(root: Path, ws, lang: str, **extra):
     """Load ``mkdocs.yml`` with :func:`overrides` applied (strict mode)."""
-    from mkdocs.config import load_config
+    from .parallel import load
 
-    return load_config(str(root / "mkdocs.yml"), strict=True, **{**overrides(root, ws, lang), **extra})
+    return load(root / "mkdocs.yml", {**overrides(root, ws, lang), **extra})
 
 
-def build(root: Path, ws, lang: str) -> None:
-    """Build ``site/`` from ``site_src/`` with MkDocs in strict mode; raises on failure."""
-    import logging
+def build(root: Path, ws, lang: str, jobs: int | None = None) -> int:
+    """Build ``site/`` from ``site_src/`` with MkDocs in strict mode, as several builds at once
+    on several cores (``jobs``; by default one per core for a large board, see parallel.py);
+    raises on failure; returns how many builds ran."""
+    from . import parallel
 
-    from mkdocs.commands.build import build as mkdocs_build
-
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    config = mkdocs_config(root, ws, lang)
-    mkdocs_build(config)
+    return parallel.build(root / "mkdocs.yml", overrides(root, ws, lang), jobs)

@@ -88,13 +88,13 @@ def cmd_today(run: Run) -> int:
 # --- followup board / serve ---------------------------------------------------------------
 
 
-def _generate(run: Run, root: Path):
+def _generate(run: Run, root: Path, jobs: int | None = None):
     from ..board import generate
 
     ws = run.workspace()
     grades = graded(ws)
     lang = _board_lang(run, ws)
-    counts = generate(ws, grades, run.as_of(ws), lang, root / "site_src")
+    counts = generate(ws, grades, run.as_of(ws), lang, root / "site_src", jobs)
     return ws, lang, counts
 
 
@@ -115,10 +115,17 @@ def _log_to_stderr() -> None:
         logger.addHandler(handler)
 
 
+def _board_args(p):
+    p.add_argument("--no-build", action="store_true", help="only generate the pages")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="processes to write and build the pages with (default: one per core once the board "
+                        "has a few hundred customers; 1: a single plain MkDocs build)")
+
+
 @command(
     "board",
     "generate the board's pages into site_src/ and build the site into site/ (MkDocs)",
-    lambda p: p.add_argument("--no-build", action="store_true", help="only generate the pages"),
+    _board_args,
 )
 def cmd_board(run: Run) -> int:
     from .. import alerts  # noqa: F401  (registers the board's problem codes)
@@ -127,7 +134,8 @@ def cmd_board(run: Run) -> int:
     if not run.args.no_build and not (run.root / "mkdocs.yml").is_file():
         return _fail(run, f"{run.root / 'mkdocs.yml'} not found")
     started = time.perf_counter()
-    ws, lang, counts = _generate(run, run.root)
+    jobs = max(1, run.args.jobs) if run.args.jobs is not None else None
+    ws, lang, counts = _generate(run, run.root, jobs)
     zh = run.lang == "zh"
     run.print(
         f"生成 {counts['pages']} 个页面({counts['written']} 个更新,{counts['removed']} 个删除)→ site_src/"
@@ -139,7 +147,7 @@ def cmd_board(run: Run) -> int:
         return EXIT_OK
     _log_to_stderr()
     try:
-        build(run.root, ws, lang)
+        build(run.root, ws, lang, jobs)
     except Exception as exc:  # mkdocs raises Abort/ConfigurationError with the reason
         return _fail(run, f"{type(exc).__name__}: {exc}")
     seconds = time.perf_counter() - started
@@ -181,7 +189,8 @@ def _watch_records(run: Run, stop: threading.Event, interval: float = 1.0) -> No
             if ws.rules is not None:
                 from ..board import generate
 
-                generate(ws, graded(ws), run.as_of(ws), _board_lang(run, ws), run.root / "site_src")
+                # jobs=1: no worker processes forked from this thread while the server's run
+                generate(ws, graded(ws), run.as_of(ws), _board_lang(run, ws), run.root / "site_src", jobs=1)
         except Exception as exc:  # keep serving; the next change may fix it
             print(f"followup serve: {type(exc).__name__}: {exc}", file=sys.stderr)
 
