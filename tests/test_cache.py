@@ -252,3 +252,15 @@ def test_one_cache_folder_for_two_checkouts(repo, tmp_path, monkeypatch):
     for _ in range(2):
         assert same_as_uncached(repo).customer("c1").name == "公司1"
         assert same_as_uncached(other).customer("c1").name == "另一个仓库"
+
+
+def test_the_tool_stamp_is_the_tools_content_so_a_reinstall_keeps_the_cache():
+    """CI installs the tool afresh on every run: new mtimes, same files, same cache."""
+    source = Path(cache_mod.__file__)
+    before = cache_mod.tool_stamp.__wrapped__()
+    st = source.stat()
+    try:
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns + 10**10))
+        assert cache_mod.tool_stamp.__wrapped__() == before
+    finally:
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))

@@ -67,6 +67,20 @@ def test_the_github_workflow_has_what_the_docs_promise():
     assert recycle["if"] == "github.event_name == 'schedule' && vars.FOLLOWUP_RECYCLE_PR == 'true'"
 
 
+def test_ci_keeps_followups_cache_between_runs_where_followup_looks_for_it():
+    from followup.cache import DEFAULT_DIR
+
+    flow = load(".github/workflows/followup.yml")
+    for name in ("check", "board"):
+        cached = [s for s in flow["jobs"][name]["steps"] if s.get("uses", "").startswith("actions/cache@")]
+        assert [s["with"]["path"] for s in cached] == [DEFAULT_DIR], name
+        assert cached[0]["with"]["restore-keys"], name  # a new commit starts from the last cache
+    pipeline = load(".gitlab-ci.yml")
+    assert pipeline["default"]["cache"]["paths"] == [f"{DEFAULT_DIR}/"]
+    assert pipeline["default"]["cache"]["fallback_keys"]
+    assert pipeline["pages"]["cache"] == []
+
+
 def test_the_gitlab_pipeline_and_the_pre_commit_hooks_parse():
     pipeline = load(".gitlab-ci.yml")
     assert pipeline["check"]["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
