@@ -264,3 +264,42 @@ def test_the_tool_stamp_is_the_tools_content_so_a_reinstall_keeps_the_cache():
         assert cache_mod.tool_stamp.__wrapped__() == before
     finally:
         os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+STORED_CHECK = """
+import sys
+from followup.cli import main
+status = main(sys.argv[1:])
+readers = sorted(m for m in ("followup.yaml12", "followup.records", "followup.workspace",
+                             "followup.grading", "yaml") if m in sys.modules)
+print("readers:", ",".join(readers) or "none")
+sys.exit(status)
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_stored_check_result_prints_the_same_without_importing_the_readers(sample_repo, tmp_path,
+                                                                              lang):
+    """A fresh process answering from the stored result says exactly what the full run said --
+    every problem's words included (codes registered by the duplicates and ownership checks,
+    FU402/FU701 in the samples) -- and never imports the YAML readers or the records."""
+    import subprocess
+    import sys
+
+    (sample_repo / "customers" / "broken.md").write_text(
+        "---\nid: broken\nname: 坏\nowner: nobody\nregistered: 2026-11-03\nmood: ok\n---\n",
+        encoding="utf-8")
+    past = time.time() - 60  # files written this instant are racy: no stored result for them
+    for path in (sample_repo / "customers").glob("*.md"):
+        os.utime(path, (past, past))
+    env = {**os.environ, "FOLLOWUP_CACHE_DIR": str(tmp_path / "cache")}
+    args = [sys.executable, "-c", STORED_CHECK, "check", "--root", str(sample_repo),
+            "--lang", lang, "--as-of", "2026-11-22"]
+    first = subprocess.run(args, env=env, capture_output=True, text=True)
+    second = subprocess.run(args, env=env, capture_output=True, text=True)
+    assert first.returncode == second.returncode == 1
+    report, readers = first.stdout.rsplit("readers:", 1)
+    for code in ("FU402", "FU701", "FU105", "FU107"):  # duplicates, ownership, records
+        assert code in report
+    assert "followup.yaml12" in readers  # the first run parsed
+    assert second.stdout == report + "readers: none\n"

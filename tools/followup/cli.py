@@ -11,11 +11,17 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .grading import grade_all
 from .i18n import language
-from .workspace import NotARepository, Workspace, find_root, load_workspace
+from .layout import NotARepository, find_root
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+# The readers (workspace, grading and what they import) are imported where a command needs
+# them: a `check` answered from its stored result never does, and imports are most of its time.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL = 0, 1, 2
 COMMANDS = {}
@@ -79,6 +85,8 @@ class Run:
     def load(self, cache: bool = True, lean: bool = False) -> Workspace:
         """The repository as it is, broken rules included (``check`` reports them).
         ``lean``: records without free text, graded while read (``load_workspace``)."""
+        from .workspace import load_workspace
+
         return load_workspace(self.root, as_of=self._as_of, cache=cache, lean=lean)
 
     def workspace(self, cache: bool = True, lean: bool = False) -> Workspace:
@@ -97,6 +105,8 @@ def graded(ws: Workspace):
         return {}
     if ws.grades is not None:  # graded while read (a lean load)
         return ws.grades
+    from .grading import grade_all
+
     return grade_all(ws.customers, ws.rules.playbook, ws.rules.calendar)
 
 

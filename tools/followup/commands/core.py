@@ -8,10 +8,9 @@ import sys
 
 from ..checks import CHECKS, run_checks
 from ..cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, parse_date
-from ..explain import explain_lines
 from ..report import FORMATS, render
-from ..workspace import locate
-from ..writer import WriteRefused, plan_computed, write_atomic
+
+# explain, workspace and writer are imported by the commands that use them (see cli.py)
 
 
 def _check_args(p):
@@ -42,7 +41,7 @@ def cmd_check(run: Run) -> int:
     result_cache = None
     if not run.args.no_cache and not run.args.base:  # nothing changed: the last result stands
         from ..cache import ResultCache
-        from ..workspace import customer_file_names
+        from ..layout import customer_file_names
 
         as_of = run.today()
         result_cache = ResultCache(run.root, (str(as_of), ",".join(only or [])))
@@ -51,6 +50,8 @@ def cmd_check(run: Run) -> int:
             problems, files = hit
             return _report_check(run, problems, files)
     # --base compares whole grades (reasons included) with the base: a full load
+    from ..workspace import locate
+
     ws = run.load(cache=_use_cache(run), lean=not run.args.base)
     grades = graded(ws)
     problems = locate(ws.problems + run_checks(ws, grades, only), ws.sources)
@@ -91,6 +92,8 @@ def _grade_args(p):
 
 @command("grade", "recompute tiers and due dates; --diff shows, --write writes", _grade_args)
 def cmd_grade(run: Run) -> int:
+    from ..writer import WriteRefused, plan_computed, write_atomic
+
     ws = run.workspace(cache=_use_cache(run), lean=True)
     grades = graded(ws)
     broken = ws.erroneous_files()
@@ -147,6 +150,8 @@ def cmd_grade(run: Run) -> int:
 @command("explain", "print a customer's grade and the reasons for it",
          lambda p: p.add_argument("id"))
 def cmd_explain(run: Run) -> int:
+    from ..explain import explain_lines
+
     ws = run.workspace()
     grades = graded(ws)
     matches = [g for g in grades.values() if g.customer.id == run.args.id]

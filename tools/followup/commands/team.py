@@ -19,23 +19,11 @@ import re
 import sys
 from pathlib import Path
 
-from .. import yaml12
 from ..cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, parse_date
-from ..editing import Quoted, plan_edit, prove_new, render_new
-from ..grading import grade_all
-from ..ownership import (
-    RECYCLE_ACTOR,
-    history_of,
-    load_policy,
-    owner_change_verdict,
-    owners_count,
-    protection,
-    recycle_plan,
-    valid_registration,
-)
-from ..records import ID_PATTERN, parse_customer
-from ..workspace import locate
-from ..writer import WriteRefused, write_atomic
+
+# The readers, the ownership rules and the writer are imported inside the functions that use
+# them: every command module is imported to build the parser, and a `check` answered from its
+# stored result should not pay for them (cli.py).
 
 
 def _zh(run: Run) -> bool:
@@ -54,12 +42,16 @@ def _find(run: Run, ws, cid: str):
 
 
 def _errors_of(data: dict, path: str, ws) -> list:
+    from ..records import parse_customer
+
     _c, problems = parse_customer(data, path, ws.rules.playbook, ws.rules.team, None)
     return [p for p in problems if p.is_error]
 
 
 def _regrade(ws, path: str, data: dict):
     """Grade the customer ``path`` as if its front matter were ``data`` (others as they are)."""
+    from ..grading import grade_all
+    from ..records import parse_customer
     from ..rules.methods import Rank
 
     playbook = ws.rules.playbook
@@ -72,6 +64,11 @@ def _regrade(ws, path: str, data: dict):
 def _apply(run: Run, ws, customer, *, values: dict | None = None, append: dict | None = None) -> int | None:
     """Plan, prove and write one edit to ``customer``'s file, re-grading it. Returns the exit code
     on failure, None on success."""
+    from .. import yaml12
+    from ..editing import plan_edit
+    from ..workspace import locate
+    from ..writer import WriteRefused, write_atomic
+
     doc = ws.documents[customer.path]
     data = dict(yaml12.load_fast(doc.yaml_text) or {})
     values = dict(values or {})
@@ -139,6 +136,8 @@ def slug(name: str) -> str:
 
 
 def parse_set(ws, pairs: list[str]) -> dict:
+    from .. import yaml12
+
     facts = {}
     for pair in pairs:
         if "=" not in pair:
@@ -154,6 +153,13 @@ def parse_set(ws, pairs: list[str]) -> dict:
 
 @command("new", "register a new customer (refuses a duplicate, naming its owner)", _new_args)
 def cmd_new(run: Run) -> int:
+    from .. import yaml12
+    from ..editing import Quoted, prove_new, render_new
+    from ..grading import grade_all
+    from ..ownership import load_policy, owners_count, valid_registration
+    from ..records import ID_PATTERN, parse_customer
+    from ..writer import WriteRefused
+
     ws = run.workspace()
     a = run.args
     name = _ask(run, a.name, "客户名称", "customer name")
@@ -275,6 +281,8 @@ def _collision(ws, probe, policy):
 
 
 def _refuse_duplicate(run: Run, ws, clash, policy) -> int:
+    from ..ownership import history_of, protection
+
     other, kind, value = clash
     team = ws.rules.team
     prot = protection(other, policy, ws.rules.playbook, history_of(ws, other))
@@ -307,6 +315,8 @@ def _log_args(p):
 
 @command("log", "append a follow-up to a customer, re-grade, print the new tier and due date", _log_args)
 def cmd_log(run: Run) -> int:
+    from .. import yaml12
+
     ws = run.workspace()
     c = _find(run, ws, run.args.id)
     if c is None:
@@ -356,6 +366,8 @@ def _reassign_args(p):
 
 @command("reassign", "change a customer's owner as the ownership policy allows", _reassign_args)
 def cmd_reassign(run: Run) -> int:
+    from ..ownership import history_of, load_policy, owner_change_verdict, owners_count
+
     ws = run.workspace()
     c = _find(run, ws, run.args.id)
     if c is None:
@@ -420,6 +432,9 @@ def _archive_args(p):
 @command("archive", "archive a customer (files are never deleted): sets archived: {date, reason}",
          _archive_args)
 def cmd_archive(run: Run) -> int:
+    from ..editing import plan_edit
+    from ..writer import WriteRefused, write_atomic
+
     ws = run.workspace()
     c = _find(run, ws, run.args.id)
     if c is None:
@@ -455,6 +470,9 @@ REASONS = {
 @command("recycle", "customers going back to the public pool (公海); --write makes the edits",
          lambda p: p.add_argument("--write", action="store_true", help="make the owner changes"))
 def cmd_recycle(run: Run) -> int:
+    from ..ownership import RECYCLE_ACTOR, load_policy, recycle_plan
+    from ..workspace import locate
+
     ws = run.workspace()
     grades = graded(ws)
     policy, problems = load_policy(ws.root)
@@ -542,6 +560,8 @@ def _codeowners_args(p):
 @command("codeowners", "generate CODEOWNERS so each salesperson reviews changes to their customers",
          _codeowners_args)
 def cmd_codeowners(run: Run) -> int:
+    from ..writer import write_atomic
+
     ws = run.workspace()
     text = codeowners_text(ws)
     target = ws.root / run.args.output
