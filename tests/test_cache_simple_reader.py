@@ -5,12 +5,12 @@ edges of the shape it accepts."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 
 import pytest
 
 from followup import benchgen, yaml12
+from test_yaml_agreement import same  # equal values of equal types all the way down
 
 NOT_SIMPLE = yaml12._NOT_SIMPLE
 
@@ -93,19 +93,6 @@ def document(rng: random.Random) -> str:
     return text
 
 
-def strict_equal(a, b) -> bool:
-    """Equal values of equal types all the way down (True is not 1, 1.0 is not 1)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(strict_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b))
-    if isinstance(a, float) and math.isnan(a):
-        return math.isnan(b)
-    return a == b
-
-
 @pytest.mark.parametrize("seed", range(8))
 def test_simple_reader_agrees_or_declines(seed):
     rng = random.Random(seed)
@@ -120,7 +107,7 @@ def test_simple_reader_agrees_or_declines(seed):
             exact = yaml12.load_libyaml(text)
         except yaml12.YamlError as exc:
             pytest.fail(f"simple reader accepted a document libyaml refuses ({exc}):\n{text}")
-        assert strict_equal(fast, exact), text
+        assert same(fast, exact), text
     assert accepted > 100  # the generator does reach the accepted shape
 
 
@@ -132,7 +119,7 @@ def test_generated_customer_files_take_the_simple_path():
         text = raw.split("---\n")[1]
         fast = yaml12.load_simple(text)
         assert fast is not NOT_SIMPLE
-        assert strict_equal(fast, yaml12.load_libyaml(text))
+        assert same(fast, yaml12.load_libyaml(text))
 
 
 PLAIN = [v for v in GOOD if v[0] not in "'\""]
@@ -163,7 +150,7 @@ def test_log_entries_read_on_the_flat_path_agree_with_libyaml(seed):
             exact = yaml12.load_libyaml(text)
         except yaml12.YamlError as exc:
             pytest.fail(f"simple reader accepted a document libyaml refuses ({exc}):\n{text}")
-        assert strict_equal(fast, exact), text
+        assert same(fast, exact), text
         flat += sum(yaml12._flat_plain_map(line[4:]) is not None for line in lines)
     assert flat > 600  # the flat reading is taken often, so it is what is being compared
 

@@ -87,6 +87,7 @@ def document(seed: int) -> str:
 
 
 def same(a, b) -> bool:
+    """Equal values of equal types all the way down (True is not 1, 1.0 is not 1, NaN is NaN)."""
     if isinstance(a, float) and isinstance(b, float):
         return (math.isnan(a) and math.isnan(b)) or a == b
     if type(a) is not type(b):

@@ -118,12 +118,14 @@ def context(customer: Customer, playbook: Playbook, reference: dt.date | None) -
 def grade_all(customers: list[Customer], playbook: Playbook, calendar: Calendar) -> dict[str, Grade]:
     """Grade every customer, keyed by file path. Rank classifications see the whole population."""
     prepared = {c.path: _prepare(c, playbook) for c in customers}
+    classifications = _ordered(playbook)
     ranked = {}
-    for cls in _ordered(playbook):
+    for cls in classifications:
         if isinstance(cls.method, Rank):
             values = {path: ctx.facts.get(cls.method.fact) for path, (_, ctx) in prepared.items()}
             ranked[cls.id] = rank_outcomes(cls.id, cls.method, values)
-    return {c.path: _grade(c, *prepared[c.path], playbook, calendar, ranked) for c in customers}
+    return {c.path: _grade(c, *prepared[c.path], playbook, calendar, ranked, classifications)
+            for c in customers}
 
 
 def per_record(playbook: Playbook) -> bool:
@@ -136,12 +138,8 @@ def grade_one(customer: Customer, playbook: Playbook, calendar: Calendar) -> Gra
     """One customer's tier, schedule and driving outcome, without the other classifications
     (``check`` and ``grade`` compare only tier and due). Only for :func:`per_record`
     playbooks, where :func:`grade_all` gives the same tier and due."""
-    contact, ctx = _prepare(customer, playbook)
-    driving = playbook.driving
-    outcome = driving.method.grade(driving.id, ctx)
-    cadence = driving.tier(outcome.tier).cadence
-    return Grade(customer, outcome.tier, schedule(customer, cadence, playbook, calendar, contact),
-                 {driving.id: outcome})
+    return _grade(customer, *_prepare(customer, playbook), playbook, calendar, {},
+                  [playbook.driving])
 
 
 def _prepare(customer: Customer, playbook: Playbook) -> tuple[dt.date | None, Context]:
@@ -150,14 +148,16 @@ def _prepare(customer: Customer, playbook: Playbook) -> tuple[dt.date | None, Co
 
 
 def _grade(customer: Customer, contact, ctx: Context, playbook: Playbook, calendar: Calendar,
-           ranked: dict) -> Grade:
+           ranked: dict, classifications: list) -> Grade:
+    """The outcome of each of ``classifications`` (the driving one first; rank outcomes
+    from ``ranked``), the tier of the driving one and the schedule it sets."""
     outcomes = {}
-    for cls in _ordered(playbook):
+    for cls in classifications:
         if cls.id in ranked:
             outcomes[cls.id] = ranked[cls.id][customer.path]
         else:
             outcomes[cls.id] = cls.method.grade(cls.id, ctx)
-    driving = playbook.driving
+    driving = classifications[0]
     outcome = outcomes[driving.id]
     cadence = driving.tier(outcome.tier).cadence
     return Grade(customer, outcome.tier, schedule(customer, cadence, playbook, calendar, contact),

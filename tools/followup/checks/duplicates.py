@@ -93,7 +93,7 @@ def workspace_collisions(ws) -> list:
     of the cross-record checks)."""
     found = ws.memo.get("collisions")
     if found is None or found[0] is not ws.customers or found[1] != len(ws.customers):
-        known = getattr(ws, "identities", {})  # found by the parsing workers (lean loads)
+        known = ws.identities  # found by the parsing workers (lean loads)
 
         def identities_of(c):
             found = known.get(c.path)
