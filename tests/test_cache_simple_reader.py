@@ -1,6 +1,7 @@
 """The simple-shape reader (yaml12.load_simple) either declines or reads exactly what libyaml
 plus our YAML 1.2 typing reads: same values, same types. Documents are generated around the
-edges of the shape it accepts."""
+edges of the shape it accepts. Each test holds both the reader that runs (the compiled one,
+where it is built) and the Python reader that defines it (yaml12.load_simple_python)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from followup import benchgen, yaml12
 from test_yaml_agreement import same  # equal values of equal types all the way down
 
 NOT_SIMPLE = yaml12._NOT_SIMPLE
+READERS = [yaml12.load_simple_python] + ([yaml12.load_simple] if yaml12._compiled else [])
+readers = pytest.mark.parametrize("read", READERS, ids=lambda r: r.__name__)
 
 SCALARS = [
     "张伟", "明确需求", "abc", "a b", "a  b", "138 1234 5678", "+86 138-1234-5678", "yes", "no", "on",
@@ -93,13 +96,14 @@ def document(rng: random.Random) -> str:
     return text
 
 
+@readers
 @pytest.mark.parametrize("seed", range(8))
-def test_simple_reader_agrees_or_declines(seed):
+def test_simple_reader_agrees_or_declines(seed, read):
     rng = random.Random(seed)
     accepted = 0
     for _ in range(1500):
         text = document(rng)
-        fast = yaml12.load_simple(text)
+        fast = read(text)
         if fast is NOT_SIMPLE:
             continue
         accepted += 1
@@ -111,13 +115,14 @@ def test_simple_reader_agrees_or_declines(seed):
     assert accepted > 100  # the generator does reach the accepted shape
 
 
-def test_generated_customer_files_take_the_simple_path():
+@readers
+def test_generated_customer_files_take_the_simple_path(read):
     rng = random.Random(1)
     for n in range(50):
         record = benchgen.customer_record(n, ["s001", "s002"], dt.date(2026, 11, 22), rng)
         raw = benchgen.render(record, "B", dt.date(2026, 11, 30)).decode()
         text = raw.split("---\n")[1]
-        fast = yaml12.load_simple(text)
+        fast = read(text)
         assert fast is not NOT_SIMPLE
         assert same(fast, yaml12.load_libyaml(text))
 
@@ -136,14 +141,15 @@ def log_line(rng: random.Random) -> str:
     return "  - {" + odd([""], [" "]) + sep.join(pairs) + odd(["}"], [" }", "}  ", ",}", "} # 备注"])
 
 
+@readers
 @pytest.mark.parametrize("seed", range(4))
-def test_log_entries_read_on_the_flat_path_agree_with_libyaml(seed):
+def test_log_entries_read_on_the_flat_path_agree_with_libyaml(seed, read):
     rng = random.Random(seed)
     flat = 0
     for _ in range(3000):
         lines = [log_line(rng) for _ in range(rng.randint(1, 3))]
         text = "log:\n" + "\n".join(lines) + "\n"
-        fast = yaml12.load_simple(text)
+        fast = read(text)
         if fast is NOT_SIMPLE:
             continue
         try:
@@ -168,6 +174,7 @@ def test_log_entries_read_on_the_flat_path_agree_with_libyaml(seed):
     "a:\n-   b: 1\n  c: 2\n",   # an item mapping not at indent + 2
 ])
 def test_declines_what_it_does_not_read(text):
+    assert yaml12.load_simple_python(text) is NOT_SIMPLE
     assert yaml12.load_simple(text) is NOT_SIMPLE
 
 

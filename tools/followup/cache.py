@@ -70,12 +70,13 @@ def _repo_tag(root: Path) -> str:
 
 @functools.cache  # once per process: check asks for it twice
 def tool_stamp() -> str:
-    """The version plus a hash of each of our own source files: editing the tool (not only
-    releasing it) invalidates the cache, and reinstalling the same tool -- as CI does on
-    every run -- does not (content, not mtimes; ~100 small files, a few milliseconds)."""
+    """The version plus a hash of each of our own source files (Python and the compiled
+    reader's C): editing the tool (not only releasing it) invalidates the cache, and
+    reinstalling the same tool -- as CI does on every run -- does not (content, not mtimes;
+    ~100 small files, a few milliseconds)."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.c")]):
         digest.update(f"{path.relative_to(package).as_posix()}\0".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
