@@ -31,7 +31,6 @@ import datetime as dt
 import operator
 import re
 from dataclasses import dataclass, field, fields
-from pathlib import PurePosixPath
 
 from .problems import Problem, problem
 from .rules.playbook import Playbook, normalise_fact_value, suggest
@@ -112,7 +111,10 @@ _log_entry_fields = operator.attrgetter(*(f.name for f in fields(LogEntry)))
 _customer_fields = operator.attrgetter(*(f.name for f in fields(Customer)))
 
 def id_from_path(path: str) -> str:
-    return PurePosixPath(path).stem
+    """``PurePosixPath(path).stem``, without building a path object (once per file read)."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _is_date(value) -> bool:
@@ -128,6 +130,8 @@ class _Parser:
         self.team = team
         self.as_of = as_of
         self.problems: list[Problem] = []
+        self.channels = playbook.channels  # read for every log entry
+        self.people = team.people
 
     def fail(self, code: str, path: tuple, warning: bool = False, **params) -> None:
         self.problems.append(problem(code, self.path, path=path, warning=warning, **params))
@@ -198,8 +202,8 @@ class _Parser:
         if not isinstance(value, str):
             self.fail("FU102", path, key=path[0], expected="text")
             return ""
-        if value not in self.team.people:
-            self.fail("FU105", path, owner=value, suggestion=suggest(value, self.team.people))
+        if value not in self.people:
+            self.fail("FU105", path, owner=value, suggestion=suggest(value, self.people))
         return value
 
     def co_owners(self) -> list[str]:
@@ -302,39 +306,59 @@ class _Parser:
         return entries
 
     def entry(self, i: int, item: dict, day: dt.date) -> LogEntry:
-        path = ("log", i)
+        # runs for every follow-up of every customer: the usual entry (known keys, text
+        # values, no set/next) takes no branch but the membership tests
         if not _LOG_KEY_SET.issuperset(item):
-            for key in item:
-                if key not in _LOG_KEY_SET:
-                    self.fail("FU107", path + (key,), warning=True, key=str(key),
-                              suggestion=suggest(key, LOG_KEYS))
-        channel = _str(item.get("channel") or "")
-        if channel and channel not in self.playbook.channels:
-            self.fail("FU204", path + ("channel",), channel=channel,
-                      suggestion=suggest(channel, self.playbook.channels))
-        by = item.get("by") or ""
-        if by and by not in self.team.people:
-            self.fail("FU205", path + ("by",), by=str(by), suggestion=suggest(by, self.team.people))
-        updates = item.get("set")
+            self.unknown_log_keys(i, item)
+        get = item.get
+        channel = get("channel") or ""
+        if type(channel) is not str:
+            channel = str(channel)
+        if channel and channel not in self.channels:
+            self.fail("FU204", ("log", i, "channel"), channel=channel,
+                      suggestion=suggest(channel, self.channels))
+        by = get("by") or ""
+        if by and by not in self.people:
+            self.fail("FU205", ("log", i, "by"), by=str(by), suggestion=suggest(by, self.people))
+        updates = get("set")
+        nxt = get("next")
+        note = get("note")
+        outcome = get("outcome")
+        return LogEntry(i, day, channel, by if type(by) is str else _str(by),
+                        note if type(note) is str else _str(note),
+                        outcome if type(outcome) is str else _str(outcome),
+                        self.updates(i, updates) if updates else {},
+                        None if nxt is None else self.next_date(i, nxt, day))
+
+    def unknown_log_keys(self, i: int, item: dict) -> None:
+        for key in item:
+            if key not in _LOG_KEY_SET:
+                self.fail("FU107", ("log", i, key), warning=True, key=str(key),
+                          suggestion=suggest(key, LOG_KEYS))
+
+    def updates(self, i: int, updates) -> dict:
+        """A log entry's ``set:``: the facts it changed, the unknown ones left out."""
+        if not isinstance(updates, dict):
+            self.fail("FU206", ("log", i, "set"), fact="set", reason="mapping")
+            return {}
         clean = {}
-        if updates and not isinstance(updates, dict):
-            self.fail("FU206", path + ("set",), fact="set", reason="mapping")
-        elif updates:
-            for name, value in updates.items():
-                fact = self.playbook.facts.get(name)
-                if fact is None and name != "stage":
-                    self.fail("FU206", path + ("set", name), fact=str(name), reason="unknown")
-                    continue
-                clean[name] = value
-        nxt = item.get("next")
-        if nxt is not None and not _is_date(nxt):
-            self.fail("FU108", path + ("next",), key="next", value=str(nxt))
-            nxt = None
-        elif nxt is not None and nxt < day:
-            self.fail("FU207", path + ("next",), next=str(nxt), date=str(day))
-            nxt = None
-        return LogEntry(i, day, channel, _str(by), _str(item.get("note")),
-                        _str(item.get("outcome")), clean, nxt)
+        for name, value in updates.items():
+            fact = self.playbook.facts.get(name)
+            if fact is None and name != "stage":
+                self.fail("FU206", ("log", i, "set", name), fact=str(name), reason="unknown")
+                continue
+            clean[name] = value
+        return clean
+
+    def next_date(self, i: int, nxt, day: dt.date) -> dt.date | None:
+        """A log entry's ``next:``: a date not before the entry's own, else None."""
+        if not _is_date(nxt):
+            self.fail("FU108", ("log", i, "next"), key="next", value=str(nxt))
+            return None
+        if nxt < day:
+            self.fail("FU207", ("log", i, "next"), next=str(nxt), date=str(day))
+            return None
+        return nxt
 
     def pause(self, customer: Customer) -> None:
         paused = self.data.get("paused")
