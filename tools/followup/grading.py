@@ -136,10 +136,11 @@ def per_record(playbook: Playbook) -> bool:
 
 def grade_one(customer: Customer, playbook: Playbook, calendar: Calendar) -> Grade:
     """One customer's tier, schedule and driving outcome, without the other classifications
-    (``check`` and ``grade`` compare only tier and due). Only for :func:`per_record`
-    playbooks, where :func:`grade_all` gives the same tier and due."""
+    and without the "why not the next tier up" (``check`` and ``grade`` compare only tier
+    and due). Only for :func:`per_record` playbooks, where :func:`grade_all` gives the same
+    tier and due."""
     return _grade(customer, *_prepare(customer, playbook), playbook, calendar, {},
-                  [playbook.driving])
+                  [playbook.driving], explain=False)
 
 
 def _prepare(customer: Customer, playbook: Playbook) -> tuple[dt.date | None, Context]:
@@ -148,7 +149,7 @@ def _prepare(customer: Customer, playbook: Playbook) -> tuple[dt.date | None, Co
 
 
 def _grade(customer: Customer, contact, ctx: Context, playbook: Playbook, calendar: Calendar,
-           ranked: dict, classifications: list) -> Grade:
+           ranked: dict, classifications: list, explain: bool = True) -> Grade:
     """The outcome of each of ``classifications`` (the driving one first; rank outcomes
     from ``ranked``), the tier of the driving one and the schedule it sets."""
     outcomes = {}
@@ -156,7 +157,7 @@ def _grade(customer: Customer, contact, ctx: Context, playbook: Playbook, calend
         if cls.id in ranked:
             outcomes[cls.id] = ranked[cls.id][customer.path]
         else:
-            outcomes[cls.id] = cls.method.grade(cls.id, ctx)
+            outcomes[cls.id] = cls.method.grade(cls.id, ctx, explain)
     driving = classifications[0]
     outcome = outcomes[driving.id]
     cadence = driving.tier(outcome.tier).cadence
