@@ -243,11 +243,13 @@ class ResultCache:
         self.path = (directory or cache_dir(root)) / f"check-result-{_repo_tag(root)}.pickle"
         self.key = ("check", tool_stamp(), rules_fingerprint(root), *key)
 
-    def lookup(self, paths: list[str]):
-        """``paths``: every customer file now (``workspace.customer_file_names``)."""
+    def lookup(self, list_paths):
+        """``list_paths()``: every customer file now (``layout.customer_file_names``), asked
+        for only when a result for these options, tool, rules and date is stored."""
         payload = _read_pickle(self.path, self.key)
         if payload is None:
             return None
+        paths = list_paths()
         stamps = payload["stamps"]
         if len(stamps) != len(paths):
             return None

@@ -45,7 +45,7 @@ def cmd_check(run: Run) -> int:
 
         as_of = run.today()
         result_cache = ResultCache(run.root, (str(as_of), ",".join(only or [])))
-        hit = result_cache.lookup(customer_file_names(run.root))
+        hit = result_cache.lookup(lambda: customer_file_names(run.root))
         if hit is not None:
             problems, files = hit
             return _report_check(run, problems, files)
