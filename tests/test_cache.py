@@ -235,6 +235,50 @@ def test_parallel_parsing_agrees_with_serial(repo, monkeypatch):
     assert snapshot(cached) == snapshot(serial)
 
 
+def stored(repo: Path) -> dict:
+    with open(parse_file(repo), "rb") as fh:
+        return pickle.load(fh)
+
+
+def test_a_parallel_parse_stores_each_chunk_once_and_edits_stay_exact(repo, monkeypatch):
+    """Workers pack a chunk's results together: the cache holds each chunk once, shared by
+    its entries; an edited file gets its own entry, and a chunk whose files all changed
+    is dropped -- while every load stays equal to an uncached one."""
+    for i in range(5, 40):
+        write(repo, f"c{i}", name=f"公司{i}", phone=f"139 0000 {i:04d}")
+    for path in (repo / "customers").glob("*.md"):
+        age(path)
+    monkeypatch.setattr(workspace, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(workspace, "CHUNK", 7)
+    files = len(list((repo / "customers").glob("*.md")))
+    same_as_uncached(repo)
+    payload = stored(repo)
+    chunks = -(-files // 7)
+    assert len(payload["entries"]) == files and len(payload["blobs"]) == chunks
+    first_chunk = sorted(payload["entries"])[:7]
+    assert len({payload["entries"][rel][2] for rel in first_chunk}) == 1  # one blob for all 7
+
+    write(repo, first_chunk[0].split("/")[1][:-3], name="改过的公司", phone="139 9999 0000")
+    age(repo / first_chunk[0])
+    monkeypatch.setattr(workspace, "PARALLEL_THRESHOLD", 10_000)  # one file: parsed here
+    assert same_as_uncached(repo).customer(first_chunk[0].split("/")[1][:-3]).name == "改过的公司"
+    payload = stored(repo)
+    assert len(payload["blobs"]) == chunks + 1
+    assert payload["entries"][first_chunk[0]][3] == -1  # its own blob now
+    (shared,) = {payload["entries"][rel][2] for rel in first_chunk[1:]}  # the rest: still one
+    assert shared != payload["entries"][first_chunk[0]][2]
+
+    for rel in first_chunk[1:]:
+        cid = rel.split("/")[1][:-3]
+        write(repo, cid, name=f"新{cid}", phone=f"137 0000 {cid[1:]:0>4}")
+        age(repo / rel)
+    same_as_uncached(repo)
+    payload = stored(repo)
+    blobs_used = {entry[2] for entry in payload["entries"].values()}
+    assert len(payload["blobs"]) == len(blobs_used)  # nothing stored that nothing uses
+    assert len(payload["blobs"]) == (chunks - 1) + 7  # the first chunk is gone
+
+
 def test_documents_and_sources_are_read_on_demand(repo):
     ws = load_workspace(repo, AS_OF)
     doc = ws.documents["customers/c0.md"]

@@ -357,6 +357,10 @@ _SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团
 _LATIN_SUFFIX = re.compile(r"(?:^|[\s,.])(?:co|company|ltd|limited|inc|corp|corporation|llc|gmbh)[\s,.]*$")
 
 
+_BRACKETED = re.compile(r"[((\[].*?[))\]]")
+_NOT_WORD = re.compile(r"[\s\W_]+")
+
+
 def normalise_company(name: str) -> str:
     """A company's comparable name: NFKC, no spaces/brackets/punctuation, no legal suffix.
 
@@ -368,7 +372,7 @@ def normalise_company(name: str) -> str:
     text = unicodedata.normalize("NFKC", str(name)).strip().lower()
     if not text or not _COMPANY.search(text):
         return ""
-    text = re.sub(r"[((\[].*?[))\]]", "", text)
+    text = _BRACKETED.sub("", text)
     changed = True
     while changed:
         stripped = _LATIN_SUFFIX.sub("", text.rstrip(" .,"))
@@ -377,7 +381,7 @@ def normalise_company(name: str) -> str:
                 stripped = stripped[: -len(suffix)]
                 break
         changed, text = stripped != text and bool(stripped), stripped or text
-    return re.sub(r"[\s\W_]+", "", text)
+    return _NOT_WORD.sub("", text)
 
 
 @dataclass

@@ -280,18 +280,19 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
                 stamps[rel] = stamp
             entry = parse_cache.lookup(rel, stamp) if parse_cache and stamp else None
             if entry is not None:
-                results[i] = cache_mod.unpack(entry.blob)
+                results[i] = parse_cache.result(entry)
             else:
                 todo.append((i, rel, stamp))
         parsed = _parse_many(root, todo, rules, as_of, parse_cache, workers, lean)
-        for (i, rel, stamp), (sha, result, blob) in zip(todo, parsed):
+        for (i, rel, stamp), (sha, result, packed) in zip(todo, parsed):
             results[i] = result
             if parse_cache is not None and stamp is not None and sha is not None:
                 entry = parse_cache.lookup_content(rel, stamp, sha, started)
                 if entry is not None:
-                    results[i] = cache_mod.unpack(entry.blob)
+                    results[i] = parse_cache.result(entry)
                 else:
-                    parse_cache.store(rel, stamp, sha, blob or cache_mod.pack(result), started)
+                    blob, index = packed or (cache_mod.pack(result), -1)
+                    parse_cache.store(rel, stamp, sha, blob, started, index)
         with_documents = []
         grades = {} if lean and grading.per_record(rules.playbook) else None
         for rel, (customer, has_document, found, extra, lean_facts) in zip(rels, results):
@@ -348,7 +349,8 @@ def _rels(root: Path, paths: list[str]) -> list[str]:
 
 def _parse_many(root: Path, todo: list, rules: Rules, as_of, parse_cache, workers: int | None,
                 lean: bool):
-    """``(sha256 | None, result, packed result | None)`` for each ``(index, rel, stamp)``, in order.
+    """``(sha256 | None, result, (packed chunk, index) | None)`` for each ``(index, rel,
+    stamp)``, in order.
 
     With a cache, a file whose bytes hash to the cached SHA is not parsed (its result is
     replaced by the cached one by the caller); without one, no hashing is done.
@@ -369,8 +371,9 @@ def _parse_many(root: Path, todo: list, rules: Rules, as_of, parse_cache, worker
 def _parse_one(root: Path, rel: str, rules: Rules, as_of, hashing: bool, known_sha: str | None,
                lean: bool):
     try:
-        with open(os.path.join(root, rel), "rb") as fh:  # no Path objects: 100k files
-            raw = fh.read()
+        # no Path objects and no buffer: 100k files, each read whole at once
+        with open(os.path.join(root, rel), "rb", buffering=0) as fh:
+            raw = fh.readall()
     except OSError as exc:
         return None, (None, False, [problem("FU005", rel, line=1, col=1, detail=str(exc))], {},
                       None)
@@ -389,18 +392,18 @@ def _worker_init(root: Path, rules: Rules, as_of, hashing: bool, known: dict, le
     _WORKER.update(root=root, rules=rules, as_of=as_of, hashing=hashing, known=known, lean=lean)
 
 
-def _worker_chunk(rels: list[str]) -> tuple[list, list]:
-    """Parse a chunk: ``(shas, results)``. With the cache on, each result is packed here
-    (:func:`cache.pack`, in parallel) and the parent unpacks it: one serialisation serves
-    both the trip to the parent and the cache."""
+def _worker_chunk(rels: list[str]) -> tuple[list, list | bytes]:
+    """Parse a chunk: ``(shas, results)``. With the cache on, the chunk's results are
+    packed here, together (:func:`cache.pack`, in parallel), and the parent unpacks them
+    once: one serialisation serves both the trip to the parent and the cache."""
     w = _WORKER
     shas, out = [], []
     for rel in rels:
         sha, result = _parse_one(w["root"], rel, w["rules"], w["as_of"], w["hashing"],
                                  w["known"].get(rel), w["lean"])
         shas.append(sha)
-        out.append(cache_mod.pack(result) if w["hashing"] else result)
-    return shas, out
+        out.append(result)
+    return shas, cache_mod.pack(out) if w["hashing"] else out
 
 
 def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: bool, known: dict,
@@ -415,10 +418,12 @@ def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: b
     with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_worker_init,
                              initargs=(root, rules, as_of, hashing, known, lean)) as pool:
         for shas, results in pool.map(_worker_chunk, chunks):
-            for sha, result in zip(shas, results):
-                if hashing:
-                    yield sha, cache_mod.unpack(result), result
-                else:
+            if hashing:
+                blob, results = results, cache_mod.unpack(results)
+                for index, (sha, result) in enumerate(zip(shas, results)):
+                    yield sha, result, (blob, index)
+            else:
+                for sha, result in zip(shas, results):
                     yield sha, result, None
 
 
