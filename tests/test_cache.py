@@ -347,3 +347,29 @@ def test_a_stored_check_result_prints_the_same_without_importing_the_readers(sam
         assert code in report
     assert "followup.yaml12" in readers  # the first run parsed
     assert second.stdout == report + "readers: none\n"
+
+
+def test_read_whole_reads_every_byte_even_of_a_file_that_grew(tmp_path, monkeypatch):
+    path = tmp_path / "c.md"
+    data = bytes(range(256)) * 800  # 200 KB: more than one read's worth after the first
+    path.write_bytes(data)
+    st, read = workspace.read_whole(str(path))
+    assert read == data and cache_mod.stamp_of(st) == cache_mod.stamp_of(path.stat())
+    real_fstat = os.fstat
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((0,) * 6 + (10,) + (0,) * 3)
+                        if fd > 2 else real_fstat(fd))  # as if it had 10 bytes at the fstat
+    assert workspace.read_whole(str(path))[1] == data
+    monkeypatch.undo()
+    (tmp_path / "empty.md").touch()
+    assert workspace.read_whole(str(tmp_path / "empty.md"))[1] == b""
+    with pytest.raises(IsADirectoryError):
+        workspace.read_whole(str(tmp_path))
+
+
+def test_a_cold_load_takes_each_stamp_from_the_read_itself(repo):
+    """With nothing cached, the files are not stat-ed up front: the stamps come from the
+    readers (fstat before read), and they are the files' stats."""
+    ws = load_workspace(repo, AS_OF, cache=True)
+    assert ws.stamps and all(stamp == cache_mod.stamp_of((repo / rel).stat())
+                             for rel, stamp in ws.stamps.items())
+    assert set(ws.stamps) == {f"customers/{p.name}" for p in (repo / "customers").glob("*.md")}
