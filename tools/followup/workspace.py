@@ -414,10 +414,11 @@ def _worker_init(root: Path, rules: Rules, as_of, hashing: bool, known: dict, le
     _WORKER.update(root=root, rules=rules, as_of=as_of, hashing=hashing, known=known, lean=lean)
 
 
-def _worker_chunk(rels: list[str]) -> tuple[list, list, list | bytes]:
-    """Parse a chunk: ``(stamps, shas, results)``. With the cache on, the chunk's results
-    are packed here, together (:func:`cache.pack`, in parallel), and the parent unpacks
-    them once: one serialisation serves both the trip to the parent and the cache."""
+def _worker_chunk(rels: list[str]) -> tuple[list, list, bytes]:
+    """Parse a chunk: ``(stamps, shas, packed results)``. The chunk's results are packed
+    here, together (:func:`cache.pack`, in parallel), and the parent unpacks them once, in
+    the thread that uses them: one serialisation serves both the trip to the parent and
+    the cache."""
     w = _WORKER
     stamps, shas, out = [], [], []
     for rel in rels:
@@ -426,7 +427,7 @@ def _worker_chunk(rels: list[str]) -> tuple[list, list, list | bytes]:
         stamps.append(stamp)
         shas.append(sha)
         out.append(result)
-    return stamps, shas, cache_mod.pack(out) if w["hashing"] else out
+    return stamps, shas, cache_mod.pack(out)
 
 
 def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: bool, known: dict,
@@ -440,14 +441,10 @@ def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: b
     chunks = [rels[i:i + CHUNK] for i in range(0, len(rels), CHUNK)]
     with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_worker_init,
                              initargs=(root, rules, as_of, hashing, known, lean)) as pool:
-        for stamps, shas, results in pool.map(_worker_chunk, chunks):
-            if hashing:
-                blob, results = results, cache_mod.unpack(results)
-                for index, (stamp, sha, result) in enumerate(zip(stamps, shas, results)):
-                    yield stamp, sha, result, (blob, index)
-            else:
-                for stamp, sha, result in zip(stamps, shas, results):
-                    yield stamp, sha, result, None
+        for stamps, shas, blob in pool.map(_worker_chunk, chunks):
+            results = cache_mod.unpack(blob)
+            for index, (stamp, sha, result) in enumerate(zip(stamps, shas, results)):
+                yield stamp, sha, result, (blob, index) if hashing else None
 
 
 class LazyDocuments(Mapping):
