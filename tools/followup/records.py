@@ -40,6 +40,7 @@ ID_PATTERN = re.compile(r"^[\w][\w.-]{0,99}$")
 CORE_KEYS = ("id", "name", "owner", "co_owners", "registered", "source", "contacts", "stage",
              "log", "tier", "due", "paused", "archived", "referred_by", "locked", "owner_history",
              "deal_value")
+_CORE_KEY_SET = frozenset(CORE_KEYS)
 COMPUTED_KEYS = ("tier", "due")
 REQUIRED_KEYS = ("id", "name", "owner", "registered")
 LOG_KEYS = ("date", "channel", "by", "note", "outcome", "set", "next", "tier")
@@ -253,10 +254,9 @@ class _Parser:
             return None
         stage = str(value)
         stages = self.playbook.stages
-        if stages and not any(s.id == stage or s.label == stage for s in stages):
+        if stages and stage not in self.playbook.stage_names:
             self.fail("FU110", ("stage",), value=stage, allowed=", ".join(s.id for s in stages))
-        match = next((s for s in stages if s.label == stage), None)
-        return match.id if match else stage
+        return self.playbook.stage_labels.get(stage, stage)
 
     def facts(self) -> dict:
         facts = {}
@@ -371,11 +371,11 @@ class _Parser:
         customer.pause_reason = _str(paused.get("reason"))
 
     def unknown_keys(self) -> None:
-        known = set(CORE_KEYS) | set(self.playbook.facts)
+        facts = self.playbook.fact_names
         for key in self.data:
-            if key not in known:
+            if key not in _CORE_KEY_SET and key not in facts:
                 self.fail("FU107", (key,), warning=True, key=str(key),
-                          suggestion=suggest(key, known))
+                          suggestion=suggest(key, set(CORE_KEYS) | facts))
 
 
 def _str(value) -> str:

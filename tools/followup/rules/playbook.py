@@ -95,7 +95,10 @@ class Playbook:
     priority: list  # of PriorityRule, earliest first
     description: str = ""
 
-    @property
+    # A built playbook (its stages set by load_rules) does not change: what every record
+    # asks of it is worked out once.
+
+    @functools.cached_property
     def driving(self) -> Classification:
         return next(c for c in self.classifications.values() if c.drives_followup)
 
@@ -103,6 +106,23 @@ class Playbook:
     def fact_types(self) -> dict[str, str]:
         """Each fact's type, for conditions (asked once per customer graded)."""
         return {name: f.type for name, f in self.facts.items()}
+
+    @functools.cached_property
+    def stage_labels(self) -> dict[str, str]:
+        """The id of the first stage with each label: a stage may be written by its label."""
+        labels: dict[str, str] = {}
+        for s in self.stages:
+            labels.setdefault(s.label, s.id)
+        return labels
+
+    @functools.cached_property
+    def stage_names(self) -> frozenset[str]:
+        """Every way to write a stage: its id or its label."""
+        return frozenset(s.id for s in self.stages) | frozenset(self.stage_labels)
+
+    @functools.cached_property
+    def fact_names(self) -> frozenset[str]:
+        return frozenset(self.facts)
 
     def stage(self, stage_id) -> Stage | None:
         return next((s for s in self.stages if s.id == str(stage_id)), None)
