@@ -79,7 +79,7 @@ def split(path: str, raw: bytes) -> Document | Problem:
         if closing is None:
             return problem("FU004", path, line=1, col=1)
         yaml_end = closing.start() + 1
-    newline = "\r\n" if "\r\n" in text[: closing.end() + 2] else "\n"
+    newline = "\r\n" if text.find("\r\n", 0, closing.end() + 2) >= 0 else "\n"
     return Document(path=path, raw=raw, text=text, bom=bom, newline=newline,
                     yaml_start=yaml_start, yaml_end=yaml_end, first_line=2)
 

@@ -16,6 +16,7 @@ import functools
 import re
 
 from ..i18n import PROBLEMS
+from ..ownership import normalise_company
 from ..problems import problem
 
 PROBLEMS.setdefault("FU404", (
@@ -53,8 +54,6 @@ def normalise_email(raw: str) -> str:
 
 def identities(customer) -> list[tuple[str, str, tuple]]:
     """``(kind, normalised value, key path)`` for each phone, email and company name of a customer."""
-    from ..ownership import normalise_company
-
     found = []
     company = normalise_company(customer.name)
     if company:

@@ -13,6 +13,7 @@ and — for the next tier up — the leaf results that failed ("B, not A: ..."),
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from .conditions import Condition, Context, Eval
@@ -85,7 +86,12 @@ class FirstMatch(Method):
         """The nearest better tier worth aiming for. A dead end marked ``aim: false`` (seed 004's
         A31 明确拒绝 sits between A07 不拒绝 and A08 范围级) is skipped, so an A08 customer's
         "why not" names A07, the next step forward, not the refusal."""
-        return next((i for i in range(index - 1, -1, -1) if self.tiers[i].aim), None)
+        return self._aims[index]
+
+    @functools.cached_property
+    def _aims(self) -> list[int | None]:  # aim_above of each tier, asked for every customer
+        return [next((i for i in range(index - 1, -1, -1) if self.tiers[i].aim), None)
+                for index in range(len(self.tiers))]
 
 
 @dataclass
