@@ -80,8 +80,9 @@ static inline int has(Py_UCS4 c, int class)
     if (c < 128)
         return ascii_class[c] & class;
     /* beyond ASCII (and past the unsafe check) a character is safe, and may start a plain
-       scalar, unless it is white space; it is never a key's or typed scalar's first */
-    return (class & (SAFE | PLAIN_FIRST)) && !is_white_wide(c);
+       scalar, unless it is white space; it is never a key's or typed scalar's first.
+       Nothing above U+3000 is white: Chinese text takes the first test only */
+    return (class & (SAFE | PLAIN_FIRST)) && (c > 0x3000 || !is_white_wide(c));
 }
 
 static PyObject *substring(Doc *d, Py_ssize_t start, Py_ssize_t end)
