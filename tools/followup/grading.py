@@ -105,14 +105,15 @@ def schedule(customer: Customer, cadence: Cadence | None, playbook: Playbook,
     return Schedule(contact, reference, cadence_due, manual, due, postponed)
 
 
-def context(customer: Customer, playbook: Playbook, reference: dt.date | None) -> Context:
+def context(customer: Customer, playbook: Playbook, reference: dt.date | None,
+            explain: bool = True) -> Context:
     facts = dict(customer.facts)
     facts.setdefault("stage", customer.stage)
     facts.setdefault("source", customer.source or None)
     facts.setdefault("owner", customer.owner or None)
     return Context(facts, lambda: [{"date": e.date, "channel": e.channel, "outcome": e.outcome,
                                     "by": e.by} for e in customer.log], reference,
-                   playbook.fact_types)
+                   playbook.fact_types, explain)
 
 
 def grade_all(customers: list[Customer], playbook: Playbook, calendar: Calendar) -> dict[str, Grade]:
@@ -139,13 +140,14 @@ def grade_one(customer: Customer, playbook: Playbook, calendar: Calendar) -> Gra
     and without the "why not the next tier up" (``check`` and ``grade`` compare only tier
     and due). Only for :func:`per_record` playbooks, where :func:`grade_all` gives the same
     tier and due."""
-    return _grade(customer, *_prepare(customer, playbook), playbook, calendar, {},
+    return _grade(customer, *_prepare(customer, playbook, explain=False), playbook, calendar, {},
                   [playbook.driving], explain=False)
 
 
-def _prepare(customer: Customer, playbook: Playbook) -> tuple[dt.date | None, Context]:
+def _prepare(customer: Customer, playbook: Playbook,
+             explain: bool = True) -> tuple[dt.date | None, Context]:
     contact = last_contact(customer, playbook)
-    return contact, context(customer, playbook, contact or customer.registered)
+    return contact, context(customer, playbook, contact or customer.registered, explain)
 
 
 def _grade(customer: Customer, contact, ctx: Context, playbook: Playbook, calendar: Calendar,

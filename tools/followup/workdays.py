@@ -39,7 +39,15 @@ class Calendar:
         return dt.datetime.now(ZoneInfo(self.timezone)).date()
 
     def is_workday(self, day: dt.date) -> bool:
-        return _is_workday(self, day)
+        known = self._workdays  # asked for every customer's due date: by day, not (self, day)
+        answer = known.get(day)
+        if answer is None:
+            answer = known[day] = _is_workday(self, day)
+        return answer
+
+    @functools.cached_property
+    def _workdays(self) -> dict[dt.date, bool]:
+        return {}
 
     def next_workday(self, day: dt.date) -> dt.date:
         """``day`` itself if it is a work day, else the next one."""

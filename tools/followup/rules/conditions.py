@@ -50,13 +50,17 @@ class Context:
 
     ``log`` is a list of entry mappings (date, channel, outcome, by), or a function that
     makes that list: only log-count conditions read it, so most playbooks never pay for it.
+    ``explain``: whether the leaf results will be shown; when not (``check`` and ``grade``
+    want only the tier), ``all`` stops at its first failing part.
     """
 
-    def __init__(self, facts: dict, log, reference: dt.date | None, fact_types: dict):
+    def __init__(self, facts: dict, log, reference: dt.date | None, fact_types: dict,
+                 explain: bool = True):
         self.facts = facts
         self._log = log
         self.reference = reference
         self.fact_types = fact_types
+        self.explain = explain
 
     @property
     def log(self) -> list:
@@ -88,6 +92,8 @@ class All(Condition):
             part_ok, part_evals = part.holds(ctx)
             ok = ok and part_ok
             evals.extend(part_evals)
+            if not ok and not ctx.explain:
+                break
         return ok, evals
 
     def facts_used(self):
