@@ -16,7 +16,9 @@ For each corpus size (default 1k, 10k, 100k generated customers, see
 Every figure is the median wall time of ``--runs`` runs of a fresh process (fewer
 at 100k), with the peak resident memory of that process and its workers
 (``os.wait4``). The ratio column is baseline time / figure, so "8.0x" means eight
-times faster than the baseline measured in the same run.
+times faster than the baseline measured in the same run. The baseline, the cold check
+and ``--no-cache`` take turns, one run of each per round, so a shared machine that gets
+busier or quieter during the run weighs on all three alike.
 
 The tool's source is copied into the work folder first and every command runs
 from that copy, so edits in the checkout during a long run cannot change what is
@@ -142,16 +144,24 @@ class Bench:
         return [self.python, "-m", "followup", *args, "--root", str(root), "--as-of", str(ANCHOR)]
 
     def measure(self, figure: Figure, argv: list[str], root: Path, before=None, runs=None) -> Figure:
+        return self.measure_rounds([(figure, argv, before)], root, runs)[0]
+
+    def measure_rounds(self, cases: list[tuple], root: Path, runs=None) -> list[Figure]:
+        """Run each ``(figure, argv, before)`` once per round, the cases taking turns: a
+        shared machine that gets busier or quieter during the run then weighs on all of
+        them alike, so the ratios between them stay fair."""
         for i in range(runs or self.runs):
-            if before:
-                before(i)
-            seconds, peak, _ = timed(argv, self.env, root)
-            figure.seconds.append(seconds)
-            figure.peak_mb.append(peak)
-        runs_text = ", ".join(f"{s:.2f}" for s in figure.seconds)
-        self.log(f"    {figure.case:<28} {figure.median:8.2f} s  {figure.peak:7.0f} MB  "
-                 f"(runs: {runs_text})")
-        return figure
+            for figure, argv, before in cases:
+                if before:
+                    before(i)
+                seconds, peak, _ = timed(argv, self.env, root)
+                figure.seconds.append(seconds)
+                figure.peak_mb.append(peak)
+        for figure, _, _ in cases:
+            runs_text = ", ".join(f"{s:.2f}" for s in figure.seconds)
+            self.log(f"    {figure.case:<28} {figure.median:8.2f} s  {figure.peak:7.0f} MB  "
+                     f"(runs: {runs_text})")
+        return [figure for figure, _, _ in cases]
 
     def run_size(self, size: int, source: Path) -> Result:
         root = self.work / f"corpus-{size}"
@@ -181,11 +191,11 @@ class Bench:
             shutil.rmtree(cache, ignore_errors=True)
 
         baseline = [self.python, "-c", BASELINE_SCRIPT, str(root), str(ANCHOR)]
-        result.figures.append(self.measure(Figure("baseline (frontmatter)"), baseline, root, runs=runs))
-        result.figures.append(self.measure(Figure("check cold"), self.followup(root, "check"), root,
-                                           before=clear, runs=runs))
-        result.figures.append(self.measure(Figure("check --no-cache"),
-                                           self.followup(root, "check", "--no-cache"), root, runs=runs))
+        result.figures += self.measure_rounds([
+            (Figure("baseline (frontmatter)"), baseline, None),
+            (Figure("check cold"), self.followup(root, "check"), clear),
+            (Figure("check --no-cache"), self.followup(root, "check", "--no-cache"), None),
+        ], root, runs)
         subprocess.run(self.followup(root, "check"), env=self.env, cwd=root, stdout=subprocess.DEVNULL,
                        check=False)
         result.figures.append(self.measure(Figure("check warm"), self.followup(root, "check"), root,
