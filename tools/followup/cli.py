@@ -31,7 +31,8 @@ def command(name: str, help_text: str, arguments=None):
     """Register a sub-command. ``arguments(parser)`` adds its own options.
 
     Every module in ``followup/commands/`` is imported by :func:`build_parser`, so a
-    feature adds a command by adding a module there; cli.py never changes.
+    feature adds a command by adding a module there (and its name to ``commands.WHERE``,
+    which ``tests/test_smoke.py`` checks); cli.py never changes.
     """
 
     def register(fn):
@@ -110,19 +111,25 @@ def graded(ws: Workspace):
     return grade_all(ws.customers, ws.rules.playbook, ws.rules.calendar)
 
 
-def _import_commands() -> None:
+def _import_commands(name: str | None = None) -> None:
+    """The module of command ``name`` (``commands.WHERE``), or every command module."""
     import importlib
-    import pkgutil
 
     from . import commands
+
+    if name in commands.WHERE:
+        importlib.import_module(f"{commands.__name__}.{commands.WHERE[name]}")
+        return
+    import pkgutil
 
     # the core commands first, so `followup --help` reads check, grade, explain, …
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: (m.name != "core", m.name)):
         importlib.import_module(f"{commands.__name__}.{info.name}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    _import_commands()
+def build_parser(name: str | None = None) -> argparse.ArgumentParser:
+    """The parser for command ``name`` (and whatever else its module registers), or for all."""
+    _import_commands(name)
     parser = argparse.ArgumentParser(prog="followup", description="customer follow-up in Git")
     parser.add_argument("--version", action="version", version=__version__)
     common = argparse.ArgumentParser(add_help=False)
@@ -139,7 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    first = argv[0] if argv and not argv[0].startswith("-") else None
+    parser = build_parser(first)
     args = parser.parse_args(argv)
     try:
         run = Run(args)

@@ -79,7 +79,14 @@ class Classification:
         return self.method.tiers
 
     def tier(self, tier_id: str) -> Tier | None:
-        return next((t for t in self.tiers if t.id == tier_id), None)
+        return self._tier_by_id.get(tier_id)
+
+    @functools.cached_property
+    def _tier_by_id(self) -> dict[str, Tier]:  # asked for every customer graded
+        by_id: dict[str, Tier] = {}
+        for t in self.tiers:
+            by_id.setdefault(t.id, t)  # the first, as a scan would find it
+        return by_id
 
 
 @dataclass
