@@ -7,10 +7,12 @@ the readers.
 
 from __future__ import annotations
 
+import operator
 import os
 from pathlib import Path
 
 SKIPPED_NAMES = {"readme.md", "index.md"}
+_NAME = operator.attrgetter("name")
 
 
 class NotARepository(Exception):
@@ -33,13 +35,14 @@ def customer_file_names(root: Path) -> list[str]:
     folder = root / "customers"
     found: list[str] = []
     _walk(os.fspath(folder), found)
-    found.sort(key=lambda p: p.split(os.sep))  # the order of sorted(Path): by parts
     return found
 
 
 def _walk(folder: str, found: list[str]) -> None:
+    """Depth first, each folder's entries by name: the order of sorting the paths by their
+    parts, as ``sorted(Path)`` does, without splitting 100k paths to sort them."""
     try:
-        entries = list(os.scandir(folder))
+        entries = sorted(os.scandir(folder), key=_NAME)
     except OSError:
         return
     for entry in entries:
