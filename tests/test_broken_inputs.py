@@ -6,6 +6,7 @@ says which code, line and column each must produce.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -13,7 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import REPO
 from followup.cli import main
+from followup.rules.playbook import build_playbook
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
@@ -143,3 +146,44 @@ def test_every_command_reports_broken_rules_and_exits_1(command, empty_repo, cap
     assert code == 1
     assert "rules/presets/s1-ae-tracking.yaml:29:13: FU503" in out
     assert "Traceback" not in err and "internal error" not in err
+
+
+NESTED_AND_ODD = [["a", "b"], {"x": 1}, [{"a": 1}], [], {}, 5, -1, True, 1.5, float("nan"), "",
+                  "x", dt.date(2026, 11, 1), dt.datetime(2026, 1, 1, 10, 0)]
+
+
+@pytest.mark.parametrize("preset", sorted(p.name for p in (REPO / "rules" / "presets").glob("*.yaml")))
+def test_any_value_in_any_key_is_a_problem_never_a_crash(preset):
+    """Every key a record may hold -- top level, each fact of the preset, a log entry's and a
+    contact's -- given lists, mappings, numbers, booleans, dates: validating, grading and
+    finding identities must answer with problems, never raise (a list in a log entry's
+    ``by:`` or in a choice fact once did)."""
+    from followup import grading, yaml12
+    from followup.checks.duplicates import identities
+    from followup.records import CONTACT_KEYS, CORE_KEYS, LOG_KEYS, parse_customer
+    from followup.workspace import load_rules
+
+    rules, _ = load_rules(REPO)
+    text = (REPO / "rules" / "presets" / preset).read_text(encoding="utf-8")
+    playbook, _ = build_playbook(yaml12.load_fast(text), f"rules/presets/{preset}")
+    playbook.stages = rules.playbook.stages
+    base = {"id": "c1", "name": "上海星河科技有限公司", "owner": "li-ming",
+            "registered": dt.date(2026, 10, 1), "source": "展会", "stage": "2",
+            "contacts": [{"name": "张伟", "phone": "138 0000 0001"}],
+            "log": [{"date": dt.date(2026, 10, 2), "channel": "电话", "by": "li-ming", "note": "x"}]}
+
+    def judge(data):
+        customer, _ = parse_customer(data, "customers/c1.md", playbook, rules.team,
+                                     dt.date(2026, 11, 22))
+        grading.grade_all([customer], playbook, rules.calendar)
+        if grading.per_record(playbook):
+            grading.grade_one(customer, playbook, rules.calendar)
+        identities(customer)
+
+    for value in NESTED_AND_ODD:
+        for key in (*CORE_KEYS, *playbook.facts):
+            judge({**base, key: value})
+        for key in LOG_KEYS:
+            judge({**base, "log": [{**base["log"][0], key: value}]})
+        for key in CONTACT_KEYS:
+            judge({**base, "contacts": [{**base["contacts"][0], key: value}]})

@@ -318,13 +318,15 @@ class _Parser:
             self.fail("FU204", ("log", i, "channel"), channel=channel,
                       suggestion=suggest(channel, self.channels))
         by = get("by") or ""
+        if type(by) is not str:  # a list or mapping here is no one: said below, never a crash
+            by = str(by)
         if by and by not in self.people:
-            self.fail("FU205", ("log", i, "by"), by=str(by), suggestion=suggest(by, self.people))
+            self.fail("FU205", ("log", i, "by"), by=by, suggestion=suggest(by, self.people))
         updates = get("set")
         nxt = get("next")
         note = get("note")
         outcome = get("outcome")
-        return LogEntry(i, day, channel, by if type(by) is str else _str(by),
+        return LogEntry(i, day, channel, by,
                         note if type(note) is str else _str(note),
                         outcome if type(outcome) is str else _str(outcome),
                         self.updates(i, updates) if updates else {},

@@ -176,6 +176,8 @@ def normalise_fact_value(fact: Fact, value):
 
 
 def _choice(fact: Fact, value):
+    if isinstance(value, (dict, list)):  # a nested value is no choice (and cannot be looked up)
+        return value, False
     key = str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
     if key in fact.choices:
         return key, True
