@@ -6,7 +6,9 @@ step to aim for, so the "why not" of an A08 customer must name A07, skipping A31
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from pathlib import Path
 
 from followup.rules.conditions import Context
 from followup.rules.playbook import build_playbook
@@ -63,3 +65,28 @@ def test_aim_must_be_a_boolean():
     _, problems = build_playbook(book, "rules/presets/x.yaml")
     assert [(p.code, p.key_path) for p in problems] == [
         ("FU508", ("classifications", "level", "tiers", 1, "aim"))]
+
+
+def test_tier_numbers_must_be_numbers():
+    """``up_to``, ``min_points`` and ``win_rate`` are compared and sorted: anything but a
+    number is FU508 at its key, not a crash while ranking or scoring."""
+    from followup import yaml12
+
+    text = (Path(__file__).resolve().parent.parent / "rules" / "presets" / "s9-pareto-rfm.yaml")
+    book = yaml12.load_fast(text.read_text(encoding="utf-8"))
+    cls_id = next(k for k, c in book["classifications"].items() if c["method"] == "rank")
+    for key, value in (("up_to", [1, 2]), ("up_to", float("nan")), ("min_points", "ten"),
+                       ("win_rate", True)):
+        broken = copy.deepcopy(book)
+        broken["classifications"][cls_id]["tiers"][0][key] = value
+        _, problems = build_playbook(broken, "rules/presets/s9-pareto-rfm.yaml")
+        assert [(p.code, p.key_path) for p in problems if p.code == "FU508"] == \
+            [("FU508", ("classifications", cls_id, "tiers", 0, key))], (key, value)
+
+
+def test_a_condition_on_a_fact_that_is_not_a_name_is_an_unknown_fact():
+    book = copy.deepcopy(BOOK)
+    book["classifications"]["level"]["tiers"][0]["when"] = {"fact": ["answer"], "is": "maybe"}
+    _, problems = build_playbook(book, "rules/presets/x.yaml")
+    assert [(p.code, p.key_path) for p in problems] == \
+        [("FU504", ("classifications", "level", "tiers", 0, "when", "fact"))]

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from .i18n import PROBLEMS
 from .problems import Problem, problem
+from .workdays import MAX_DAYS
 
 POLICY_FILE = "rules/ownership.yaml"
 RECYCLE_ACTOR = "recycle"  # `by:` of an owner_history entry written by `followup recycle`
@@ -105,9 +106,9 @@ class Policy:
 def _days(value, path, problems, file) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
         problems.append(problem("FU708", file, path=path, detail=f"{'.'.join(map(str, path))}: "
-                                f"需要 ≥ 0 的天数 / a number of days ≥ 0"))
+                                f"需要 0–{MAX_DAYS} 天 / a number of days from 0 to {MAX_DAYS}"))
         return None
     return value
 

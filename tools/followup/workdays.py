@@ -24,6 +24,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .problems import Problem, problem
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The longest number of days a rule may count (a cadence, a protection period): a hundred
+# years. Anything longer is a typo, and date arithmetic with it would fail past year 9999.
+MAX_DAYS = 36_600
 
 
 @dataclass(frozen=True)

@@ -257,7 +257,7 @@ class Compiler:
 
     def _fact(self, data: dict, path: tuple) -> Condition:
         fact = data["fact"]
-        if fact not in self.facts:
+        if not isinstance(fact, str) or fact not in self.facts:
             self.problems.append(problem("FU504", self.file, path=path + ("fact",), fact=str(fact)))
             return Always()
         tests = [k for k in data if k != "fact"]

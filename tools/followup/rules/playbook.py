@@ -14,6 +14,7 @@ import functools
 from dataclasses import dataclass, field
 
 from ..problems import Problem, problem
+from ..workdays import MAX_DAYS
 from .conditions import Always, Compiler, Condition
 from .methods import Cadence, Dimension, FirstMatch, LowestOf, Method, Rank, Score, ScoreRule, Tier
 
@@ -347,7 +348,7 @@ class _Builder:
         else:
             by = spec.get("by") or {}
             fact = by.get("fact") if isinstance(by, dict) else None
-            if fact not in facts or facts[fact].type != "number":
+            if not isinstance(fact, str) or fact not in facts or facts[fact].type != "number":
                 self.fail("FU504", path + ("by",), fact=str(fact))
                 return None
             basis = spec.get("basis", "value")
@@ -396,13 +397,23 @@ class _Builder:
                 label=_label(t.get("label"), tid),
                 cadence=self.cadence(t.get("cadence"), tpath + ("cadence",)),
                 when=when,
-                min_points=t.get("min_points"),
-                up_to=t.get("up_to"),
+                min_points=self.number(t, "min_points", tpath),
+                up_to=self.number(t, "up_to", tpath),
                 stall=self.stall(t.get("stall"), tpath + ("stall",)),
-                win_rate=t.get("win_rate"),
+                win_rate=self.number(t, "win_rate", tpath),
                 aim=aim,
             ))
         return tiers or None
+
+    def number(self, spec: dict, key: str, path: tuple) -> float | None:
+        """``spec[key]`` if it is a number (what is compared and sorted), else None and FU508."""
+        value = spec.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            self.fail("FU508", path + (key,), value=str(value), allowed="a number")
+            return None
+        return value
 
     def stall(self, raw, path: tuple) -> dict | None:
         """``stall: {after_days: 7, to: B}`` — held this long without progress → suggest ``to``
@@ -410,7 +421,7 @@ class _Builder:
         if raw is None:
             return None
         days = raw.get("after_days") if isinstance(raw, dict) else None
-        if not isinstance(days, int) or isinstance(days, bool) or days <= 0 or \
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 < days <= MAX_DAYS or \
                 not isinstance(raw.get("to"), (str, int)) or set(raw) - {"after_days", "to", "label"}:
             self.fail("FU508", path, value=str(raw), allowed="{after_days: N, to: tier}")
             return None
@@ -422,7 +433,7 @@ class _Builder:
         if isinstance(raw, dict) and len(raw) == 1:
             (unit, n), = raw.items()
             if unit in ("days", "workdays") and isinstance(n, int) and not isinstance(n, bool) \
-                    and n >= 0:
+                    and 0 <= n <= MAX_DAYS:
                 return Cadence(days=n) if unit == "days" else Cadence(workdays=n)
         self.fail("FU508", path, value=str(raw), allowed="{days: N} or {workdays: N}")
         return None
