@@ -26,3 +26,14 @@ def test_a_command_imports_only_its_own_module(tmp_path):
                          env={"PYTHONPATH": str(root / "tools"), "FOLLOWUP_CACHE_DIR": str(tmp_path),
                               "PATH": "/usr/bin:/bin"}, check=False)
     assert out.stdout.strip().splitlines()[-1] == "['followup.commands.core']", out.stderr
+
+
+def test_usage_names_every_command_even_when_one_module_is_loaded(capsys):
+    import pytest
+
+    from followup import commands
+
+    with pytest.raises(SystemExit):
+        main(["check", "--no-such-option"])
+    err = capsys.readouterr().err
+    assert all(name in err for name in commands.WHERE) and "--no-such-option" in err

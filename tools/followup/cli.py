@@ -129,6 +129,8 @@ def _import_commands(name: str | None = None) -> None:
 
 def build_parser(name: str | None = None) -> argparse.ArgumentParser:
     """The parser for command ``name`` (and whatever else its module registers), or for all."""
+    from . import commands
+
     _import_commands(name)
     parser = argparse.ArgumentParser(prog="followup", description="customer follow-up in Git")
     parser.add_argument("--version", action="version", version=__version__)
@@ -136,7 +138,9 @@ def build_parser(name: str | None = None) -> argparse.ArgumentParser:
     common.add_argument("--root", help="repository folder (default: search upwards from here)")
     common.add_argument("--lang", choices=("zh", "en"), help="language (default zh, or FOLLOWUP_LANG)")
     common.add_argument("--as-of", type=parse_date, help="judge as of this date (default today)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    # every command's name, loaded or not, in the order `followup --help` lists them
+    names = sorted(commands.WHERE, key=lambda n: (commands.WHERE[n] != "core", commands.WHERE[n]))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{" + ",".join(names) + "}")
     for name, (fn, help_text, arguments) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, parents=[common])
         p.set_defaults(handler=fn)
