@@ -169,3 +169,22 @@ def test_archive_twice_is_harmless(clone, capsys):
     text = (clone / "customers/zhao-liu.md").read_text(encoding="utf-8")
     assert text.count("archived:") == 1
     assert run(clone, "check") == 0
+
+
+@pytest.mark.parametrize("text", ["2026-02-29", "2026-13-01", "2026-11-02", "010", "yes"])
+def test_text_that_looks_like_a_date_or_number_is_written_so_it_reads_back(clone, capsys, text):
+    """A note or name such as ``2026-02-29`` (no such day in 2026) is text: it is quoted, not
+    an internal error (resolve_plain refuses impossible dates) and not read back as a date."""
+    assert run(clone, "new", "--name", text, "--id", "c1", "--owner", "li-ming",
+               "--phone", "139 0000 1111") == 0
+    assert run(clone, "log", "c1", "--channel", "电话", "--note", text) == 0
+    doc = document.split("c1.md", (clone / "customers/c1.md").read_bytes())
+    data = yaml12.load_fast(doc.yaml_text)
+    assert data["name"] == text and data["log"][-1]["note"] == text
+    capsys.readouterr()
+    assert run(clone, "check", "--only", "freshness") == 0
+
+
+def test_reads_as_itself_says_no_to_typed_and_impossible_values():
+    assert yaml12.reads_as_itself("张伟") and yaml12.reads_as_itself("yes")
+    assert not any(yaml12.reads_as_itself(t) for t in ("2026-02-30", "2026-11-02", "010", "null", "1e3"))

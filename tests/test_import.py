@@ -565,3 +565,14 @@ def test_the_mapping_survives_the_sheet_being_resaved_in_another_encoding(empty_
     write_csv(sheet, "gb18030")  # someone opened it in old Excel and saved it again
     code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
     assert code == 0 and "编码 gb18030" in out and "已新建 3 个客户文件" in out
+
+
+def test_a_name_that_looks_like_an_impossible_date_is_imported_as_text(empty_repo, capsys):
+    """``2026-02-30`` in a name cell: quoted in the file (it is no date), not an internal error."""
+    sheet = _sheet(empty_repo / "s.xlsx", [["2026-02-30", "李明", "13811112222", "2026/11/1", None]])
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert code == 0, out
+    (path,) = (empty_repo / "customers").glob("*.md")
+    assert 'name: "2026-02-30"' in path.read_text(encoding="utf-8")
+    code, out = run(capsys, "check", "--root", str(empty_repo))
+    assert code == 0, out

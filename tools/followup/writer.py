@@ -59,7 +59,7 @@ def render_scalar(value, style: str | None = None) -> str:
     if value is None:
         return "null"
     text = str(value)
-    if style in ('"', "'") or yaml12.resolve_plain(text) != text or not _plain_safe(text):
+    if style in ('"', "'") or not yaml12.reads_as_itself(text) or not _plain_safe(text):
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return text
 

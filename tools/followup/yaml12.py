@@ -118,6 +118,16 @@ def resolve_plain(text: str):
     return text
 
 
+def reads_as_itself(text: str) -> bool:
+    """Whether ``text`` written plain reads back as this very text: not a number, date,
+    boolean or null -- nor an impossible date such as ``2026-02-30``, which a reader
+    refuses (FU012). What the writers ask before leaving a value unquoted."""
+    try:
+        return resolve_plain(text) == text
+    except (ValueError, OverflowError):
+        return False
+
+
 def _to_float(text: str) -> float:
     body = text.replace("_", "")
     lowered = body.lower()

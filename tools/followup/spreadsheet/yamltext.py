@@ -32,7 +32,7 @@ def scalar(value) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     text = str(value)
-    if text and not _INDICATORS.search(text) and yaml12.resolve_plain(text) == text:
+    if text and not _INDICATORS.search(text) and yaml12.reads_as_itself(text):
         return text
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
