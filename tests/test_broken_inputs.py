@@ -187,3 +187,33 @@ def test_any_value_in_any_key_is_a_problem_never_a_crash(preset):
             judge({**base, "log": [{**base["log"][0], key: value}]})
         for key in CONTACT_KEYS:
             judge({**base, "contacts": [{**base["contacts"][0], key: value}]})
+
+
+FAR_FUTURE = """---
+id: {id}
+name: 远方公司{id}
+owner: li-ming
+registered: {registered}
+source: 展会
+contacts:
+  - {{name: 王, phone: "138 1234 56{n:02d}"}}
+need: clear
+expected_close: 9999-12-31
+log:
+  - {{date: 9999-12-30, channel: 电话, by: li-ming, note: x, next: 9999-12-31}}
+---
+"""
+
+
+@pytest.mark.parametrize("command", [["check"], ["grade", "--write"], ["today"], ["list"],
+                                     ["board", "--no-build"], ["recycle"], ["explain", "far1"],
+                                     ["feeds"]])
+def test_dates_at_the_end_of_the_calendar_are_problems_not_crashes(command, empty_repo, capsys):
+    """9999-12-31 is a valid date; a rule's period added to it (a cadence, a protection
+    period, the next work day) must stop there instead of overflowing into an error."""
+    for n, registered in enumerate(("9999-12-31", "9999-12-20")):
+        (empty_repo / "customers" / f"far{n}.md").write_text(
+            FAR_FUTURE.format(id=f"far{n}", n=n, registered=registered), encoding="utf-8")
+    extra = ["--out", str(empty_repo / "feeds")] if command == ["feeds"] else []
+    code, _, err = run(capsys, *command, *extra, "--root", str(empty_repo))
+    assert code in (0, 1) and "internal error" not in err

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from .grading import Grade, context
 from .rules.playbook import Playbook
-from .workdays import Calendar
+from .workdays import Calendar, days_after
 
 
 @dataclass
@@ -133,7 +133,7 @@ def plan(
             ready = [i for i in pending if i.due <= day]
             ready.sort(key=lambda i, d=day: order_key(i, d))
             taken = ready[:capacity]
-            following = calendar.next_workday(day + dt.timedelta(days=1))
+            following = calendar.next_workday(days_after(day, 1))
             plan_days.append(CallDay(who, day, capacity, taken, ready[capacity:], following))
             chosen = {id(i) for i in taken}
             pending = [i for i in pending if id(i) not in chosen]

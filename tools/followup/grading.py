@@ -20,7 +20,7 @@ from .records import Customer
 from .rules.conditions import Context, Eval
 from .rules.methods import Cadence, Outcome, Rank
 from .rules.playbook import Playbook
-from .workdays import Calendar
+from .workdays import Calendar, days_after
 
 
 @dataclass(slots=True)
@@ -80,7 +80,7 @@ def apply_cadence(start: dt.date, cadence: Cadence | None, calendar: Calendar) -
         return None
     if cadence.workdays:
         return calendar.add_workdays(start, cadence.workdays)
-    due = start + dt.timedelta(days=cadence.days)
+    due = days_after(start, cadence.days)
     return calendar.next_workday(due) if calendar.roll_to_workday else due
 
 

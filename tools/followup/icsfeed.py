@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .board.safety import slugify
 from .privacy import Masker
+from .workdays import days_after
 
 PRODID = "-//followup//customer follow-ups//ZH"
 UID_DOMAIN = "followup.invalid"  # RFC 2606: a name that is never anyone's host
@@ -66,7 +67,7 @@ def _event(grade, owner: str, as_of: dt.date, ws, words: dict, stamp: dt.datetim
     event.add("uid", f"{c.id}.{owner}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("dtstart", day)
-    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("dtend", days_after(day, 1))
     event.add("summary", masker.text(title))
     event.add("description", "\n".join(lines))
     event.add("categories", [grade.tier])

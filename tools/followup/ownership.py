@@ -42,7 +42,7 @@ from pathlib import Path
 
 from .i18n import PROBLEMS
 from .problems import Problem, problem
-from .workdays import MAX_DAYS
+from .workdays import MAX_DAYS, days_after
 
 POLICY_FILE = "rules/ownership.yaml"
 RECYCLE_ACTOR = "recycle"  # `by:` of an owner_history entry written by `followup recycle`
@@ -285,13 +285,13 @@ def protection(customer, policy: Policy, playbook, history: list[Handover]) -> P
         return Protection(since, last, None, "locked" if customer.locked else "")
     ends = []
     if policy.days_without_followup is not None:
-        ends.append((last + dt.timedelta(days=policy.days_without_followup), "days_without_followup"))
+        ends.append((days_after(last, policy.days_without_followup), "days_without_followup"))
     if policy.first_callback_days is not None and not any(e.date > since for e in contacts):
-        ends.append((since + dt.timedelta(days=policy.first_callback_days), "first_callback_days"))
+        ends.append((days_after(since, policy.first_callback_days), "first_callback_days"))
     if policy.new_intent_days is not None:
         intents = [e.date for e in contacts if e.set or e.outcome]
         ref = max(intents, default=since)
-        ends.append((ref + dt.timedelta(days=policy.new_intent_days), "new_intent_days"))
+        ends.append((days_after(ref, policy.new_intent_days), "new_intent_days"))
     if not ends:
         return Protection(since, last, None, "")
     expires, rule = min(ends)
@@ -317,10 +317,10 @@ def recycle_due(customer, tier: str, policy: Policy, playbook, history) -> tuple
         ends.append((prot.expires, "protection"))
     rule = policy.recycle_rule(tier)
     if rule.no_followup_days is not None and prot.last_followup is not None:
-        ends.append((prot.last_followup + dt.timedelta(days=rule.no_followup_days), "no_followup"))
+        ends.append((days_after(prot.last_followup, rule.no_followup_days), "no_followup"))
     if (rule.no_deal_days is not None and prot.owner_since is not None
             and str(customer.stage) not in policy.won_stages):
-        ends.append((prot.owner_since + dt.timedelta(days=rule.no_deal_days), "no_deal"))
+        ends.append((days_after(prot.owner_since, rule.no_deal_days), "no_deal"))
     return min(ends) if ends else None
 
 
@@ -498,7 +498,7 @@ def owner_change_verdict(before, after, policy: Policy, playbook, team, history_
         for h in history_before:
             if (h.from_ == after.owner and policy.reclaim_cooldown_days
                     and (as_of - h.date).days < policy.reclaim_cooldown_days):
-                return False, f"cooldown:{h.date + dt.timedelta(days=policy.reclaim_cooldown_days)}"
+                return False, f"cooldown:{days_after(h.date, policy.reclaim_cooldown_days)}"
         if policy.max_customers is not None and holdings is not None \
                 and after.owner != policy.pool and holdings.get(after.owner, 0) > policy.max_customers:
             return False, f"cap:{policy.max_customers}"

@@ -29,6 +29,16 @@ WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_DAYS = 36_600
 
 
+def days_after(day: dt.date, days: int) -> dt.date:
+    """``day`` plus ``days``, or the last day there is: a record may hold a date as far out
+    as 9999-12-31 (a typo, which ``check`` still reports), and a rule's period must not
+    carry it past the end of the calendar into an error."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
 @dataclass(frozen=True)
 class Calendar:
     timezone: str = "Asia/Shanghai"
@@ -55,14 +65,14 @@ class Calendar:
     def next_workday(self, day: dt.date) -> dt.date:
         """``day`` itself if it is a work day, else the next one."""
         for _ in range(60):
-            if self.is_workday(day):
+            if self.is_workday(day) or day == dt.date.max:
                 return day
-            day += dt.timedelta(days=1)
+            day = days_after(day, 1)
         return day
 
     def add_workdays(self, day: dt.date, count: int) -> dt.date:
-        while count > 0:
-            day += dt.timedelta(days=1)
+        while count > 0 and day < dt.date.max:
+            day = days_after(day, 1)
             if self.is_workday(day):
                 count -= 1
         return day
