@@ -96,22 +96,24 @@ def document(rng: random.Random) -> str:
     return text
 
 
+def agrees_or_declines(read, text: str) -> bool:
+    """``read(text)`` declines, or reads exactly what libyaml reads; True when it read."""
+    fast = read(text)
+    if fast is NOT_SIMPLE:
+        return False
+    try:
+        exact = yaml12.load_libyaml(text)
+    except yaml12.YamlError as exc:
+        pytest.fail(f"simple reader accepted a document libyaml refuses ({exc}):\n{text}")
+    assert same(fast, exact), text
+    return True
+
+
 @readers
 @pytest.mark.parametrize("seed", range(8))
 def test_simple_reader_agrees_or_declines(seed, read):
     rng = random.Random(seed)
-    accepted = 0
-    for _ in range(1500):
-        text = document(rng)
-        fast = read(text)
-        if fast is NOT_SIMPLE:
-            continue
-        accepted += 1
-        try:
-            exact = yaml12.load_libyaml(text)
-        except yaml12.YamlError as exc:
-            pytest.fail(f"simple reader accepted a document libyaml refuses ({exc}):\n{text}")
-        assert same(fast, exact), text
+    accepted = sum(agrees_or_declines(read, document(rng)) for _ in range(1500))
     assert accepted > 100  # the generator does reach the accepted shape
 
 
@@ -149,14 +151,8 @@ def test_log_entries_read_on_the_flat_path_agree_with_libyaml(seed, read):
     for _ in range(3000):
         lines = [log_line(rng) for _ in range(rng.randint(1, 3))]
         text = "log:\n" + "\n".join(lines) + "\n"
-        fast = read(text)
-        if fast is NOT_SIMPLE:
+        if not agrees_or_declines(read, text):
             continue
-        try:
-            exact = yaml12.load_libyaml(text)
-        except yaml12.YamlError as exc:
-            pytest.fail(f"simple reader accepted a document libyaml refuses ({exc}):\n{text}")
-        assert same(fast, exact), text
         flat += sum(yaml12._flat_plain_map(line[4:]) is not None for line in lines)
     assert flat > 600  # the flat reading is taken often, so it is what is being compared
 

@@ -237,6 +237,14 @@ done:
     return result;
 }
 
+/* Append item to list, taking over the reference: 0 done, -1 error */
+static int append(PyObject *list, PyObject *item)
+{
+    int failed = PyList_Append(list, item);
+    Py_DECREF(item);
+    return failed;
+}
+
 enum token { T_FAIL, T_OPEN_MAP, T_CLOSE_MAP, T_OPEN_SEQ, T_CLOSE_SEQ, T_COMMA, T_COLON,
              T_QUOTED, T_PLAIN };
 
@@ -333,11 +341,7 @@ static PyObject *flow(Doc *d, Py_ssize_t *pos, Py_ssize_t end, int depth)
         }
         else {
             PyObject *value = flow_value(d, kind, ts, te, pos, end, depth);
-            if (value == NULL)
-                goto decline;
-            int failed = PyList_Append(result, value);
-            Py_DECREF(value);
-            if (failed)
+            if (value == NULL || append(result, value) < 0)
                 goto decline;
         }
         kind = flow_token(d, pos, end, &ts, &te);
@@ -475,9 +479,7 @@ static PyObject *block_sequence(Doc *d, Py_ssize_t *i, Py_ssize_t indent)
             if (item == NULL)
                 goto decline;
         }
-        int failed = PyList_Append(items, item);
-        Py_DECREF(item);
-        if (failed)
+        if (append(items, item) < 0)
             goto decline;
     }
     return items;

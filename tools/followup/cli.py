@@ -122,9 +122,13 @@ def _import_commands(name: str | None = None) -> None:
         return
     import pkgutil
 
-    # the core commands first, so `followup --help` reads check, grade, explain, …
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: (m.name != "core", m.name)):
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: _module_order(m.name)):
         importlib.import_module(f"{commands.__name__}.{info.name}")
+
+
+def _module_order(module: str) -> tuple:
+    """The core commands first, so `followup --help` reads check, grade, explain, …"""
+    return module != "core", module
 
 
 def build_parser(name: str | None = None) -> argparse.ArgumentParser:
@@ -139,7 +143,7 @@ def build_parser(name: str | None = None) -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=("zh", "en"), help="language (default zh, or FOLLOWUP_LANG)")
     common.add_argument("--as-of", type=parse_date, help="judge as of this date (default today)")
     # every command's name, loaded or not, in the order `followup --help` lists them
-    names = sorted(commands.WHERE, key=lambda n: (commands.WHERE[n] != "core", commands.WHERE[n]))
+    names = sorted(commands.WHERE, key=lambda n: _module_order(commands.WHERE[n]))
     sub = parser.add_subparsers(dest="command", required=True, metavar="{" + ",".join(names) + "}")
     for name, (fn, help_text, arguments) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, parents=[common])

@@ -47,8 +47,6 @@ def render_flow(value) -> str:
         return "{" + ", ".join(f"{render_flow(str(k))}: {render_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(render_flow(v) for v in value) + "]"
-    if isinstance(value, str) and value and value[0].isdigit() and not yaml12.reads_as_itself(value):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return render_scalar(value)
 
 

@@ -141,7 +141,7 @@ def grade_one(customer: Customer, playbook: Playbook, calendar: Calendar) -> Gra
     and due). Only for :func:`per_record` playbooks, where :func:`grade_all` gives the same
     tier and due."""
     return _grade(customer, *_prepare(customer, playbook, explain=False), playbook, calendar, {},
-                  [playbook.driving], explain=False)
+                  [playbook.driving])
 
 
 def _prepare(customer: Customer, playbook: Playbook,
@@ -151,7 +151,7 @@ def _prepare(customer: Customer, playbook: Playbook,
 
 
 def _grade(customer: Customer, contact, ctx: Context, playbook: Playbook, calendar: Calendar,
-           ranked: dict, classifications: list, explain: bool = True) -> Grade:
+           ranked: dict, classifications: list) -> Grade:
     """The outcome of each of ``classifications`` (the driving one first; rank outcomes
     from ``ranked``), the tier of the driving one and the schedule it sets."""
     outcomes = {}
@@ -159,7 +159,7 @@ def _grade(customer: Customer, contact, ctx: Context, playbook: Playbook, calend
         if cls.id in ranked:
             outcomes[cls.id] = ranked[cls.id][customer.path]
         else:
-            outcomes[cls.id] = cls.method.grade(cls.id, ctx, explain)
+            outcomes[cls.id] = cls.method.grade(cls.id, ctx)
     driving = classifications[0]
     outcome = outcomes[driving.id]
     cadence = driving.tier(outcome.tier).cadence

@@ -311,24 +311,16 @@ class _Parser:
         if not _LOG_KEY_SET.issuperset(item):
             self.unknown_log_keys(i, item)
         get = item.get
-        channel = get("channel") or ""
-        if type(channel) is not str:
-            channel = str(channel)
+        channel = _str(get("channel") or "")
         if channel and channel not in self.channels:
             self.fail("FU204", ("log", i, "channel"), channel=channel,
                       suggestion=suggest(channel, self.channels))
-        by = get("by") or ""
-        if type(by) is not str:  # a list or mapping here is no one: said below, never a crash
-            by = str(by)
+        by = _str(get("by") or "")  # a list or mapping here is no one: said below, never a crash
         if by and by not in self.people:
             self.fail("FU205", ("log", i, "by"), by=by, suggestion=suggest(by, self.people))
         updates = get("set")
         nxt = get("next")
-        note = get("note")
-        outcome = get("outcome")
-        return LogEntry(i, day, channel, by,
-                        note if type(note) is str else _str(note),
-                        outcome if type(outcome) is str else _str(outcome),
+        return LogEntry(i, day, channel, by, _str(get("note")), _str(get("outcome")),
                         self.updates(i, updates) if updates else {},
                         None if nxt is None else self.next_date(i, nxt, day))
 

@@ -100,8 +100,7 @@ def _china_detail(day: dt.date):
         return None
 
 
-@functools.lru_cache(maxsize=65536)
-def _is_workday(cal: Calendar, day: dt.date) -> bool:
+def _is_workday(cal: Calendar, day: dt.date) -> bool:  # remembered by Calendar.is_workday
     if day in cal.extra_workdays:
         return True
     if day in cal.extra_holidays:

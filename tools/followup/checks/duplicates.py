@@ -95,8 +95,8 @@ def workspace_collisions(ws) -> list:
         known = ws.identities  # found by the parsing workers (lean loads)
 
         def identities_of(c):
-            found = known.get(c.path)
-            return identities(c) if found is None else found
+            mine = known.get(c.path)
+            return identities(c) if mine is None else mine
 
         found = ws.memo["collisions"] = (ws.customers, len(ws.customers),
                                          list(collisions(ws.customers, identities_of)))

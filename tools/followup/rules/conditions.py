@@ -51,7 +51,8 @@ class Context:
     ``log`` is a list of entry mappings (date, channel, outcome, by), or a function that
     makes that list: only log-count conditions read it, so most playbooks never pay for it.
     ``explain``: whether the leaf results will be shown; when not (``check`` and ``grade``
-    want only the tier), ``all`` stops at its first failing part.
+    want only the tier), ``all`` stops at its first failing part and the methods leave out
+    the "why not the next tier up".
     """
 
     def __init__(self, facts: dict, log, reference: dt.date | None, fact_types: dict,

@@ -7,8 +7,8 @@
 * :class:`Rank` — by share of the whole population (Pareto: top 20% by revenue = A).
 
 Every method returns an :class:`Outcome`: the tier, the leaf results that made it,
-and — for the next tier up — the leaf results that failed ("B, not A: ..."), which
-``grade(..., explain=False)`` may leave out when only the tier is wanted.
+and — for the next tier up — the leaf results that failed ("B, not A: ..."), which a
+context with ``explain`` off (``Context.explain``) leaves out when only the tier is wanted.
 """
 
 from __future__ import annotations
@@ -68,13 +68,13 @@ class Method:
 class FirstMatch(Method):
     name = "first-match"
 
-    def grade(self, cid: str, ctx: Context, explain: bool = True) -> Outcome:
+    def grade(self, cid: str, ctx: Context) -> Outcome:
         for index, tier in enumerate(self.tiers):
             ok, evals = tier.when.holds(ctx)
             if ok:
                 up = self.aim_above(index)
                 outcome = Outcome(cid, tier.id, evals, self.tiers[up].id if up is not None else None)
-                if up is not None and explain:
+                if up is not None and ctx.explain:
                     _, above_evals = self.tiers[up].when.holds(ctx)
                     outcome.why_not = [e for e in above_evals if not e.ok]
                 return outcome
@@ -121,7 +121,7 @@ class LowestOf(Method):
                 return ids.index(tier_id), evals
         return len(ids) - 1, []
 
-    def grade(self, cid: str, ctx: Context, explain: bool = True) -> Outcome:
+    def grade(self, cid: str, ctx: Context) -> Outcome:
         graded = {d.id: self._dimension_grade(d, ctx) for d in self.dimensions}
         judged = {k: v for k, v in graded.items() if v[0] is not None}
         ids = self.tier_ids()
@@ -130,7 +130,7 @@ class LowestOf(Method):
         outcome = Outcome(cid, ids[worst], deciding, self.above(worst))
         outcome.detail["dimensions"] = {k: (ids[v[0]] if v[0] is not None else None)
                                         for k, v in graded.items()}
-        if worst > 0 and explain:
+        if worst > 0 and ctx.explain:
             target = ids[worst - 1]
             for dim in self.dimensions:
                 index = judged.get(dim.id, (None,))[0]
@@ -160,7 +160,7 @@ class Score(Method):
         super().__init__(tiers)
         self.rules = rules
 
-    def grade(self, cid: str, ctx: Context, explain: bool = True) -> Outcome:
+    def grade(self, cid: str, ctx: Context) -> Outcome:
         total, earned, missed = 0.0, [], []
         for rule in self.rules:
             ok, evals = rule.when.holds(ctx)
