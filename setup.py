@@ -5,4 +5,4 @@ followup installs and runs the same, with the pure-Python reader (``yaml12.load_
 """
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("followup._simple", ["tools/followup/_simple.c"], optional=True)])
+setup(ext_modules=[Extension("followup.store._simple", ["tools/followup/store/_simple.c"], optional=True)])

@@ -22,7 +22,7 @@ def make_repo(target: Path, with_samples: bool = True) -> Path:
     (target / "customers").mkdir()
     if with_samples:
         from followup.cli import main
-        from followup.samples import write_samples
+        from followup.dev.samples import write_samples
 
         write_samples(target, ANCHOR)
         assert main(["grade", "--write", "--root", str(target), "--as-of", str(ANCHOR)]) == 0

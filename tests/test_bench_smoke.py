@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from followup import bench
 from followup.cli import main
+from followup.dev import bench
 
 
 def test_bench_smoke(tmp_path, capsys):

@@ -3,7 +3,7 @@
 The same sample repository as ``test_board_browser.py`` (``board_site.py`` builds and serves
 it, once for this module), built in English: the overview's headings, tiles, table headers
 and navigation are the exact strings of the English text table
-(``followup.board.texts.TEXTS["en"]``), the page says ``lang="en"`` and Material's own
+(``followup.text.board.TEXTS["en"]``), the page says ``lang="en"`` and Material's own
 interface is English; the overview's numbers equal the numbers computed from the record
 files; a customer page gives its grade reasons in English; no page logs a console error;
 no phone number, email or WeChat id appears unmasked.
@@ -29,8 +29,8 @@ from board_site import (
     served_board,
     site_texts,
 )
-from followup.board.texts import TEXTS
-from followup.i18n import WORDS
+from followup.text.board import TEXTS
+from followup.text.i18n import WORDS
 
 if os.environ.get("FOLLOWUP_SKIP_BROWSER"):
     pytest.skip("FOLLOWUP_SKIP_BROWSER is set", allow_module_level=True)

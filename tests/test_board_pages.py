@@ -11,7 +11,7 @@ from followup.board import generate, render_pages
 from followup.board.html import esc, table
 from followup.board.safety import Masker, slugify, unique_slugs
 from followup.cli import graded, main
-from followup.workspace import load_workspace
+from followup.store.workspace import load_workspace
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile" / "hostile-xss.md"
 
@@ -128,11 +128,11 @@ def test_board_needs_mkdocs_yml(sample_repo, capsys):
 
 
 def test_recycle_warnings_follow_the_ownership_policy(sample_repo):
-    from followup import alerts, ownership
+    from followup.engine import alerts, ownership
 
     ws = load_workspace(sample_repo, ANCHOR)
     grades = graded(ws)
-    policy, _ = ownership.load_policy(sample_repo)
+    policy = ws.rules.policy
     planned = {r.customer.id for r in ownership.recycle_plan(ws, grades, policy, ANCHOR)}
     found = alerts.recycle_alerts(ws, grades, ANCHOR)
     assert planned and {a.customer.id for a in found} == planned
@@ -162,7 +162,7 @@ def test_broken_and_odd_records_do_not_stop_the_board(sample_repo, capsys):
 
 
 def test_stalled_tiers_use_the_playbook_or_the_seed_default(sample_repo):
-    from followup.alerts import stall_alerts, stall_rule
+    from followup.engine.alerts import stall_alerts, stall_rule
 
     preset = sample_repo / "rules" / "presets" / "s1-ae-tracking.yaml"
     text = "".join(line for line in preset.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -19,7 +19,7 @@ from followup.board import build, generate, overrides, render_pages
 from followup.board import parallel as par
 from followup.board.pages import relative
 from followup.cli import graded, main
-from followup.workspace import load_workspace
+from followup.store.workspace import load_workspace
 
 PARTS = 3  # more than two: the middle part is neither the one with the site nor the last
 

@@ -158,10 +158,11 @@ def test_any_value_in_any_key_is_a_problem_never_a_crash(preset):
     contact's -- given lists, mappings, numbers, booleans, dates: validating, grading and
     finding identities must answer with problems, never raise (a list in a log entry's
     ``by:`` or in a choice fact once did)."""
-    from followup import grading, yaml12
-    from followup.checks.duplicates import identities
-    from followup.records import CONTACT_KEYS, CORE_KEYS, LOG_KEYS, parse_customer
-    from followup.workspace import load_rules
+    from followup.engine import grading
+    from followup.engine.identity import identities
+    from followup.engine.records import CONTACT_KEYS, CORE_KEYS, LOG_KEYS, parse_customer
+    from followup.rules.load import load_rules
+    from followup.store import yaml12
 
     rules, _ = load_rules(REPO)
     text = (REPO / "rules" / "presets" / preset).read_text(encoding="utf-8")

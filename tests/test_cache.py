@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from followup import cache as cache_mod
-from followup import workspace
 from followup.cli import main
-from followup.workspace import load_workspace
+from followup.store import cache as cache_mod
+from followup.store import workspace
+from followup.store.workspace import load_workspace
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -314,8 +314,8 @@ STORED_CHECK = """
 import sys
 from followup.cli import main
 status = main(sys.argv[1:])
-readers = sorted(m for m in ("followup.yaml12", "followup.records", "followup.workspace",
-                             "followup.grading", "yaml") if m in sys.modules)
+readers = sorted(m for m in ("followup.store.yaml12", "followup.engine.records", "followup.store.workspace",
+                             "followup.engine.grading", "yaml") if m in sys.modules)
 print("readers:", ",".join(readers) or "none")
 sys.exit(status)
 """
@@ -345,7 +345,7 @@ def test_a_stored_check_result_prints_the_same_without_importing_the_readers(sam
     report, readers = first.stdout.rsplit("readers:", 1)
     for code in ("FU402", "FU701", "FU105", "FU107"):  # duplicates, ownership, records
         assert code in report
-    assert "followup.yaml12" in readers  # the first run parsed
+    assert "followup.store.yaml12" in readers  # the first run parsed
     assert second.stdout == report + "readers: none\n"
 
 

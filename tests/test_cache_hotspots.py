@@ -6,7 +6,7 @@ import random
 
 import phonenumbers
 
-from followup.checks import duplicates
+from followup.engine import identity
 
 
 def slow(text: str) -> str:
@@ -25,12 +25,12 @@ def test_chinese_mobile_shortcut_equals_libphonenumber():
         a = f"1{rng.randint(0, 9)}{rng.randint(0, 9)}"
         b, c = f"{rng.randint(0, 9999):04d}", f"{rng.randint(0, 9999):04d}"
         text = rng.choice(shapes).format(a=a, b=b, c=c)
-        duplicates.normalise_phone.cache_clear()
-        assert duplicates.normalise_phone(text) == slow(text), text
+        identity.normalise_phone.cache_clear()
+        assert identity.normalise_phone(text) == slow(text), text
 
 
 def test_other_numbers_still_go_to_libphonenumber():
     for text in ["021-6234 5678", "+1 650 253 0000", "010 8888 9999", "12345", "138 1234 567",
                  "+44 20 7946 0958", "400-800-8888"]:
-        duplicates.normalise_phone.cache_clear()
-        assert duplicates.normalise_phone(text) == slow(text), text
+        identity.normalise_phone.cache_clear()
+        assert identity.normalise_phone(text) == slow(text), text

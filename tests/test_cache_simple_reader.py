@@ -10,7 +10,8 @@ import random
 
 import pytest
 
-from followup import benchgen, yaml12
+from followup.dev import benchgen
+from followup.store import yaml12
 from test_yaml_agreement import same  # equal values of equal types all the way down
 
 NOT_SIMPLE = yaml12._NOT_SIMPLE

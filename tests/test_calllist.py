@@ -10,9 +10,9 @@ import datetime as dt
 
 import pytest
 
-from followup.calllist import call_day, plan, today
-from followup.grading import grade_all
-from followup.workspace import load_workspace
+from followup.engine.calllist import call_day, plan, today
+from followup.engine.grading import grade_all
+from followup.store.workspace import load_workspace
 
 D = dt.date
 LAST = D(2026, 9, 1)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from followup import yaml12
+from followup.store import yaml12
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -68,7 +68,7 @@ def test_the_github_workflow_has_what_the_docs_promise():
 
 
 def test_ci_keeps_followups_cache_between_runs_where_followup_looks_for_it():
-    from followup.cache import DEFAULT_DIR
+    from followup.store.cache import DEFAULT_DIR
 
     flow = load(".github/workflows/followup.yml")
     for name in ("check", "board"):

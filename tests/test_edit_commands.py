@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from followup import document, editing, yaml12
 from followup.cli import main
-from followup.writer import WriteRefused
+from followup.store import document, editing, yaml12
+from followup.store.writer import WriteRefused
 from test_gitbase import RULES, write
 
 AS_OF = "2026-11-22"

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from followup import yaml12
 from followup.cli import main
-from followup.explain import explain_lines
-from followup.grading import grade_all
-from followup.records import parse_customer
-from followup.workspace import load_rules
+from followup.engine.grading import grade_all
+from followup.engine.records import parse_customer
+from followup.rules.load import load_rules
+from followup.store import yaml12
+from followup.text.explain import explain_lines
 
 REPO = Path(__file__).resolve().parent.parent
 RULES, _ = load_rules(REPO)

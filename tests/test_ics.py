@@ -9,8 +9,8 @@ import pytest
 from icalendar import Calendar
 
 from followup.cli import graded
-from followup.icsfeed import write_feeds
-from followup.workspace import load_workspace
+from followup.store.workspace import load_workspace
+from followup.transfer.feeds import write_feeds
 from test_import import AS_OF, example_sheet, run
 
 TODAY = dt.date.fromisoformat(AS_OF)

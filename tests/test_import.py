@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from followup import yaml12
 from followup.cli import main
-from followup.document import split
-from followup.spreadsheet.importer import slug
-from followup.writer import WriteRefused, create_new
+from followup.store import yaml12
+from followup.store.document import split
+from followup.store.writer import WriteRefused, create_new
+from followup.transfer.importer import slug
 
 AS_OF = "2026-11-22"
 REPO = Path(__file__).resolve().parent.parent
@@ -398,10 +398,10 @@ def test_create_new_refuses_an_existing_file_and_leaves_it_alone(tmp_path):
 
 
 def test_a_file_that_appears_between_plan_and_write_is_not_overwritten(empty_repo, capsys):
-    from followup.spreadsheet.importer import plan_import, write_planned
-    from followup.spreadsheet.mapping import propose
-    from followup.spreadsheet.table import read_table
-    from followup.workspace import load_workspace
+    from followup.store.workspace import load_workspace
+    from followup.transfer.importer import plan_import, write_planned
+    from followup.transfer.mapping import propose
+    from followup.transfer.table import read_table
 
     sheet = _sheet(empty_repo / "s.xlsx", [["甲方科技公司", "李明", "13811112222", "2026/11/1", None]])
     ws = load_workspace(empty_repo, dt.date(2026, 11, 22))
@@ -506,7 +506,7 @@ _cell_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_chara
 @settings(max_examples=300, deadline=None)
 @given(name=_cell_text, note=_cell_text, phone=_cell_text)
 def test_rendered_front_matter_reads_back_as_the_data_with_both_readers(name, note, phone):
-    from followup.spreadsheet.importer import _disagreements, render_front_matter
+    from followup.transfer.importer import _disagreements, render_front_matter
 
     data = {"id": "x", "name": name, "owner": "li-ming", "registered": dt.date(2026, 11, 1),
             "contacts": [{"name": name, "phone": phone}],
@@ -532,7 +532,7 @@ def test_the_examples_in_the_docstrings_hold(module):
     import doctest
     import importlib
 
-    result = doctest.testmod(importlib.import_module(f"followup.spreadsheet.{module}"))
+    result = doctest.testmod(importlib.import_module(f"followup.transfer.{module}"))
     assert result.failed == 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from followup.layout import customer_file_names
+from followup.store.layout import customer_file_names
 
 
 def test_the_order_is_sorted_paths_by_parts_and_skipped_names_are_left_out(tmp_path):

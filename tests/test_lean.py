@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from conftest import ANCHOR, REPO, make_repo
-from followup import benchgen, grading, workspace
 from followup.checks import run_checks
 from followup.cli import graded
-from followup.workspace import load_workspace, locate
+from followup.dev import benchgen
+from followup.engine import grading
+from followup.store import workspace
+from followup.store.workspace import load_workspace, locate
 from test_presets_switch import PRESETS, switch_playbook
 
 

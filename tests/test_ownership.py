@@ -10,8 +10,10 @@ import pytest
 
 from followup.checks.ownership import check_ownership
 from followup.cli import graded, main
-from followup.ownership import Policy, build_policy, normalise_company, protection, recycle_plan
-from followup.workspace import load_workspace
+from followup.engine.identity import normalise_company
+from followup.engine.ownership import protection, recycle_plan
+from followup.rules.ownership import Policy, build_policy
+from followup.store.workspace import load_workspace
 from test_gitbase import RULES, write
 
 AS_OF = dt.date(2026, 11, 22)
@@ -48,7 +50,8 @@ def problems_of(root: Path, ownership: str | None = None):
     if ownership is not None:
         write(root, "rules/ownership.yaml", ownership)
     ws = load_workspace(root, AS_OF)
-    return [(p.code, p.file, p.params) for p in check_ownership(ws, graded(ws))]
+    policy = [p for p in ws.problems if p.file == "rules/ownership.yaml"]  # loaded with the rules
+    return [(p.code, p.file, p.params) for p in policy + check_ownership(ws, graded(ws))]
 
 
 def add(root: Path, text: str) -> None:

@@ -70,7 +70,7 @@ def test_aim_must_be_a_boolean():
 def test_tier_numbers_must_be_numbers():
     """``up_to``, ``min_points`` and ``win_rate`` are compared and sorted: anything but a
     number is FU508 at its key, not a crash while ranking or scoring."""
-    from followup import yaml12
+    from followup.store import yaml12
 
     text = (Path(__file__).resolve().parent.parent / "rules" / "presets" / "s9-pareto-rfm.yaml")
     book = yaml12.load_fast(text.read_text(encoding="utf-8"))

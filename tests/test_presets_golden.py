@@ -37,13 +37,13 @@ from pathlib import Path
 
 import pytest
 
-from followup import yaml12
-from followup.alerts import stall_rule
 from followup.cli import main
-from followup.explain import explain_lines
-from followup.grading import context, grade_all
-from followup.spreadsheet.yamltext import flow
-from followup.workspace import load_workspace
+from followup.engine.alerts import stall_rule
+from followup.engine.grading import context, grade_all
+from followup.store import yaml12
+from followup.store.workspace import load_workspace
+from followup.text.explain import explain_lines
+from followup.transfer.yamltext import flow
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from followup.cli import main
+from followup.cli.report import render
 from followup.problems import problem
-from followup.report import render
 
 CORPUS = Path(__file__).parent / "corpus" / "records"
 AS_OF = "2026-11-22"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from followup import document
 from followup.cli import main
-from followup.writer import WriteRefused, plan_computed, write_atomic
+from followup.store import document
+from followup.store.writer import WriteRefused, plan_computed, write_atomic
 
 MESSY = (
     "---\r\n"

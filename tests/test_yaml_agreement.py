@@ -16,7 +16,7 @@ import random
 import pytest
 from ruamel.yaml.error import YAMLError as RuamelError
 
-from followup import yaml12
+from followup.store import yaml12
 
 TRICKY = [
     "yes", "no", "on", "off", "y", "n", "Yes", "NO", "true", "True", "TRUE", "false", "False",

@@ -1,4 +1,4 @@
-"""The compiled simple-shape reader (``tools/followup/_simple.c``) reads exactly what the
+"""The compiled simple-shape reader (``tools/followup/store/_simple.c``) reads exactly what the
 Python reader (``yaml12.load_simple_python``) reads, or declines: same values, same types,
 same key order. It may decline more, never read differently -- and it must not decline the
 files our own tools write, or it would not be worth having."""
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from followup import benchgen, document, yaml12
+from followup.dev import benchgen
+from followup.store import document, yaml12
 from test_cache_simple_reader import document as random_document
 from test_cache_simple_reader import log_line
 from test_yaml_agreement import same
@@ -26,7 +27,7 @@ needs_compiled = pytest.mark.skipif(compiled is None, reason="built without a C 
 
 def test_the_compiled_reader_is_built_where_a_compiler_is():
     if shutil.which("cc") or shutil.which("gcc"):
-        assert compiled is not None, "pip install -e . should have built followup._simple"
+        assert compiled is not None, "pip install -e . should have built followup.store._simple"
 
 
 def agree(text: str) -> bool:

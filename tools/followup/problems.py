@@ -2,7 +2,7 @@
 
 Every check returns a list of :class:`Problem`. A problem has a stable code,
 a file and (where known) a line and column, a message and a hint. Messages are
-looked up in :mod:`followup.i18n` at report time, so the core never formats
+looked up in :mod:`followup.text.i18n` at report time, so the core never formats
 text for a particular language.
 
 A check that works on parsed data does not know line numbers; it attaches the

@@ -18,14 +18,12 @@ into every page, so a nav with 30,000 customers would cost quadratic time.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import sys
 from pathlib import Path
 
-from ..i18n import PROBLEMS, problem_text
-from .output import CustomerPages, PageWriter, remove_stale
-from .pages import Board
+from followup.board.output import CustomerPages, PageWriter, remove_stale
+from followup.board.pages import Board
+from followup.text.i18n import PROBLEMS, problem_text
 
 PROBLEMS.update(
     {
@@ -37,9 +35,9 @@ PROBLEMS.update(
         ),
         "FU603": (
             "日历订阅(iCalendar)生成失败,看板照常生成:{detail}",
-            "检查 followup.icsfeed;看板其余页面不受影响",
+            "检查 followup.transfer.feeds;看板其余页面不受影响",
             "the calendar feeds failed; the board was built without them: {detail}",
-            "check followup.icsfeed; the rest of the board is unaffected",
+            "check followup.transfer.feeds; the rest of the board is unaffected",
         ),
     }
 )
@@ -72,15 +70,11 @@ def generate(ws, grades, as_of: dt.date, lang: str, target: Path, jobs: int | No
 
 
 def _write_feeds(ws, grades, target: Path, as_of: dt.date, lang: str = "zh") -> None:
-    """iCalendar feeds, when the feeds module is installed (built separately)."""
-    if importlib.util.find_spec("followup.icsfeed") is None:
-        return
-    module = importlib.import_module("followup.icsfeed")
-    writer = getattr(module, "write_feeds", None)
-    if writer is None:
-        return
+    """The iCalendar feeds (``calendars/<id>.ics``); a failure is reported, never fatal."""
+    from followup.transfer.feeds import write_feeds
+
     try:
-        writer(ws, grades, target, as_of)
+        write_feeds(ws, grades, target, as_of)
     except Exception as exc:  # a feed must never take the board down with it
         message, hint = problem_text("FU603", {"detail": f"{type(exc).__name__}: {exc}"}, lang)
         print(f"followup: FU603 {message} — {hint}", file=sys.stderr)
@@ -104,7 +98,7 @@ def overrides(root: Path, ws, lang: str) -> dict:
 
 def mkdocs_config(root: Path, ws, lang: str, **extra):
     """Load ``mkdocs.yml`` with :func:`overrides` applied (strict mode)."""
-    from .parallel import load
+    from followup.board.parallel import load
 
     return load(root / "mkdocs.yml", {**overrides(root, ws, lang), **extra})
 
@@ -113,6 +107,6 @@ def build(root: Path, ws, lang: str, jobs: int | None = None) -> int:
     """Build ``site/`` from ``site_src/`` with MkDocs in strict mode, as several builds at once
     on several cores (``jobs``; by default one per core for a large board, see parallel.py);
     raises on failure; returns how many builds ran."""
-    from . import parallel
+    from followup.board import parallel
 
     return parallel.build(root / "mkdocs.yml", overrides(root, ws, lang), jobs)

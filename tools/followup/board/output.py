@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from pathlib import Path
 
-from .pages import MARKER
+from followup.board.pages import MARKER
 
 CHUNK = 200  # customer pages per task: small enough to share out evenly between the workers
 MIN_PARALLEL = 250  # below this many customers, starting workers costs more than it saves

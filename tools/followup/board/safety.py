@@ -10,7 +10,7 @@ or two ids collide (case-insensitively), a short hash of the file path keeps it 
     >>> slugify("../../x")[:2]
     'x-'
 
-Masking of personal data lives in :mod:`followup.privacy` (shared with the calendar
+Masking of personal data lives in :mod:`followup.engine.privacy` (shared with the calendar
 feeds and the exports).
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ..privacy import Masker  # noqa: F401 - re-exported: the board masks through it
+from followup.engine.privacy import Masker  # noqa: F401 - re-exported: the board masks through it
 
 _UNSAFE = re.compile(r"[^\w-]+", re.UNICODE)
 

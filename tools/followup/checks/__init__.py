@@ -7,9 +7,9 @@ validation) are always reported: nothing else can be trusted without them.
 
 from __future__ import annotations
 
-from .duplicates import check_duplicates
-from .freshness import check_freshness
-from .ownership import check_ownership
+from followup.checks.duplicates import check_duplicates
+from followup.checks.freshness import check_freshness
+from followup.checks.ownership import check_ownership
 
 CHECKS = {
     "duplicates": check_duplicates,

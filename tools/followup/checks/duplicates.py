@@ -12,95 +12,25 @@ Phone numbers are compared in E.164 form using Google's libphonenumber port
 
 from __future__ import annotations
 
-import functools
-import re
-
-from ..i18n import PROBLEMS
-from ..ownership import normalise_company
-from ..problems import problem
+from followup.engine.identity import workspace_collisions
+from followup.problems import problem
+from followup.text.i18n import PROBLEMS
 
 PROBLEMS.setdefault("FU404", (
     "公司名 {value} 同时出现在 {other}(负责人 {other_owner})", "可能重复建档:确认是否同一客户",
     "company {value} also in {other} (owner {other_owner})", "possible duplicate customer"))
 
 
-# The common shape -- a Chinese mobile number, with or without +86, spaces or hyphens --
-# gives the same E.164 text as libphonenumber (tests/test_cache_hotspots.py proves it
-# on generated numbers) at 1/100 of the cost; anything else goes to phonenumbers.
-_CN_MOBILE = re.compile(r"(?:\+86[ -]?)?(1[3-9][0-9])[ -]?([0-9]{4})[ -]?([0-9]{4})")
 
 
-@functools.lru_cache(maxsize=200_000)
-def normalise_phone(raw: str, region: str = "CN") -> str:
-    text = str(raw).strip()
-    if not text:
-        return ""
-    if region == "CN":
-        mobile = _CN_MOBILE.fullmatch(text)
-        if mobile:
-            return "+86" + "".join(mobile.groups())
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return "".join(ch for ch in text if ch.isdigit())
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def normalise_email(raw: str) -> str:
-    return str(raw).strip().lower()
 
 
-def identities(customer) -> list[tuple[str, str, tuple]]:
-    """``(kind, normalised value, key path)`` for each phone, email and company name of a customer."""
-    found = []
-    company = normalise_company(customer.name)
-    if company:
-        found.append(("company", company, ("name",)))
-    for i, contact in enumerate(customer.contacts):
-        for kind, norm in (("phone", normalise_phone), ("email", normalise_email)):
-            value = contact.get(kind)
-            if value:
-                key = norm(str(value))
-                if key:
-                    found.append((kind, key, ("contacts", i, kind)))
-    return found
 
 
-def collisions(customers, identities_of=None):
-    """Yield ``(kind, value, key path, customer, earlier customer)`` for every identity seen
-    before. ``identities_of(customer)``: :func:`identities`, unless already known."""
-    identities_of = identities_of or identities
-    seen: dict[tuple[str, str], object] = {}
-    for c in customers:
-        mine = set()
-        for kind, key, path in identities_of(c):
-            if (kind, key) in mine:
-                continue  # the same number twice in one file is not a conflict
-            mine.add((kind, key))
-            other = seen.get((kind, key))
-            if other is None:
-                seen[(kind, key)] = c
-                continue
-            yield kind, key, path, c, other
 
 
-def workspace_collisions(ws) -> list:
-    """:func:`collisions` of a loaded workspace, found once per command: the duplicates
-    and the ownership checks both need them (normalising every name twice cost a third
-    of the cross-record checks)."""
-    found = ws.memo.get("collisions")
-    if found is None or found[0] is not ws.customers or found[1] != len(ws.customers):
-        known = ws.identities  # found by the parsing workers (lean loads)
-
-        def identities_of(c):
-            mine = known.get(c.path)
-            return identities(c) if mine is None else mine
-
-        found = ws.memo["collisions"] = (ws.customers, len(ws.customers),
-                                         list(collisions(ws.customers, identities_of)))
-    return found[2]
 
 
 CODES = {"phone": "FU402", "email": "FU403", "company": "FU404"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..problems import problem
+from followup.problems import problem
 
 
 def check_freshness(workspace, grades) -> list:

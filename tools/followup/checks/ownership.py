@@ -12,22 +12,21 @@ was protected until 11-12, so FU701 on wang-qiang.md says it belongs to 李明.
 
 from __future__ import annotations
 
-from ..ownership import (
+from followup.engine.ownership import (
     conflict_problem,
     find_conflicts,
-    load_policy,
     owner_history,
     owners_count,
     valid_registration,
 )
-from ..problems import problem
+from followup.problems import problem
 
 
 def check_ownership(workspace, grades) -> list:
     ws = workspace
-    policy, problems = load_policy(ws.root)
     if ws.rules is None:
-        return problems
+        return []
+    policy, problems = ws.rules.policy, []
     team = ws.rules.team
     by_id = {c.id: c for c in ws.customers}
     for c in ws.customers:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..problems import Problem, problem
+from followup.problems import Problem, problem
 
 COMPARATORS = {"min": ">=", "max": "<=", "above": ">", "below": "<"}
 LEAF_TESTS = ("is", "in", "not_in", "present", "days_after_contact", "days_before_contact",

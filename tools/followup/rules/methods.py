@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from .conditions import Condition, Context, Eval
+from followup.rules.conditions import Condition, Context, Eval
 
 
 @dataclass(frozen=True)

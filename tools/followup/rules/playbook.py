@@ -13,10 +13,20 @@ import difflib
 import functools
 from dataclasses import dataclass, field
 
-from ..problems import Problem, problem
-from ..workdays import MAX_DAYS
-from .conditions import Always, Compiler, Condition
-from .methods import Cadence, Dimension, FirstMatch, LowestOf, Method, Rank, Score, ScoreRule, Tier
+from followup.problems import Problem, problem
+from followup.rules.conditions import Always, Compiler, Condition
+from followup.rules.methods import (
+    Cadence,
+    Dimension,
+    FirstMatch,
+    LowestOf,
+    Method,
+    Rank,
+    Score,
+    ScoreRule,
+    Tier,
+)
+from followup.rules.workdays import MAX_DAYS
 
 FACT_TYPES = ("choice", "multi", "number", "date", "bool", "text")
 METHODS = ("first-match", "lowest-of", "score", "rank")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..problems import Problem, problem
-from .playbook import suggest
+from followup.problems import Problem, problem
+from followup.rules.playbook import suggest
 
 MASKABLE = ("phone", "email", "wechat")
 

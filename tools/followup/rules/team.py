@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..problems import Problem, problem
+from followup.problems import Problem, problem
 
 DEFAULT_CAPACITY = 60
 

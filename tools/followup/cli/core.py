@@ -1,0 +1,197 @@
+"""Core commands: check, grade, explain, list, samples."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import sys
+
+from followup.checks import CHECKS, run_checks
+from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, parse_date
+from followup.cli.report import FORMATS, render
+
+# explain, workspace and writer are imported by the commands that use them (see cli.py)
+
+
+def _check_args(p):
+    p.add_argument("--format", choices=FORMATS, default="human")
+    p.add_argument("--only", help=f"comma-separated check families: {', '.join(CHECKS)}")
+    p.add_argument("--base", metavar="REF", help="also judge the change against git REF")
+    p.add_argument("--summary", metavar="FILE", help="with --base: write the change summary as Markdown")
+    _cache_arg(p)
+
+
+def _cache_arg(p):
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither read nor write the cache (.followup-cache/ or $FOLLOWUP_CACHE_DIR)")
+
+
+def _use_cache(run: Run) -> bool:
+    """``--no-cache`` skips the parse cache (see followup/cache.py)."""
+    return not getattr(run.args, "no_cache", False)
+
+
+@command("check", "validate rules and customers; verify stored tier/due are fresh", _check_args)
+def cmd_check(run: Run) -> int:
+    only = run.args.only.split(",") if run.args.only else None
+    unknown = [name for name in (only or []) if name not in CHECKS]
+    if unknown:
+        print(f"unknown check: {', '.join(unknown)} (known: {', '.join(CHECKS)})", file=sys.stderr)
+        return EXIT_TOOL
+    result_cache = None
+    if not run.args.no_cache and not run.args.base:  # nothing changed: the last result stands
+        from followup.store.cache import ResultCache
+        from followup.store.layout import customer_file_names
+
+        as_of = run.today()
+        result_cache = ResultCache(run.root, (str(as_of), ",".join(only or [])))
+        hit = result_cache.lookup(lambda: customer_file_names(run.root))
+        if hit is not None:
+            problems, files = hit
+            return _report_check(run, problems, files)
+    # --base compares whole grades (reasons included) with the base: a full load
+    from followup.store.workspace import locate
+
+    ws = run.load(cache=_use_cache(run), lean=not run.args.base)
+    grades = graded(ws)
+    problems = locate(ws.problems + run_checks(ws, grades, only), ws.sources)
+    if result_cache is not None:
+        result_cache.store(ws.stamps, ws.started_ns, (problems, len(ws.documents)))
+    change = None
+    if run.args.base:  # pull-request judgement: commands/team.py
+        from followup.cli.team import base_judgement, finish_base_judgement
+
+        change = base_judgement(run, ws, grades)
+        if change is None:
+            return EXIT_TOOL
+        problems = locate(problems + change.problems, ws.sources)
+    status = _report_check(run, problems, len(ws.documents))
+    if change is not None:
+        finish_base_judgement(run, ws, change, problems)
+    return status
+
+
+def _report_check(run: Run, problems: list, files: int) -> int:
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if run.lang == "zh":
+        summary = f"检查了 {files} 个客户文件:{errors} 个错误,{warnings} 个警告。"
+    else:
+        summary = f"checked {files} customer files: {errors} errors, {warnings} warnings."
+    run.print(render(problems, run.args.format, run.lang, run.out, summary))
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def _grade_args(p):
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--diff", action="store_true", help="show what would change")
+    mode.add_argument("--write", action="store_true", help="write tier and due")
+    p.add_argument("--check-only", action="store_true", help="exit 1 if any file would change")
+    _cache_arg(p)
+
+
+@command("grade", "recompute tiers and due dates; --diff shows, --write writes", _grade_args)
+def cmd_grade(run: Run) -> int:
+    from followup.store.writer import WriteRefused, plan_computed, write_atomic
+
+    ws = run.workspace(cache=_use_cache(run), lean=True)
+    grades = graded(ws)
+    broken = ws.erroneous_files()
+    changed = unchanged = refused = 0
+    for path, grade in sorted(grades.items()):
+        if path in broken or path not in ws.documents:
+            continue
+        if grade.customer.stored_tier == grade.tier and grade.customer.stored_due == grade.due:
+            unchanged += 1  # the stored values are already these: no edit (and no re-read)
+            continue
+        doc = ws.documents.get(path)
+        if doc is None:
+            continue
+        values = {"tier": grade.tier, "due": grade.due}
+        try:
+            edit = plan_computed(doc, values)
+        except WriteRefused as exc:
+            refused += 1
+            print(f"{path}: refused: {exc.reason}", file=sys.stderr)
+            continue
+        if not edit.changed:
+            unchanged += 1
+            continue
+        changed += 1
+        if run.args.diff:
+            run.out.writelines(difflib.unified_diff(
+                edit.old.decode("utf-8-sig").splitlines(keepends=True),
+                edit.new.decode("utf-8-sig").splitlines(keepends=True), f"a/{path}", f"b/{path}"))
+        if run.args.write:
+            try:
+                write_atomic(ws.root / path, edit.old, edit.new)
+            except WriteRefused as exc:
+                refused += 1
+                print(f"{path}: refused: {exc.reason}", file=sys.stderr)
+        elif not run.args.diff:
+            run.print(f"{path}: {grade.customer.stored_tier or '-'} → {grade.tier}, "
+                      f"{grade.customer.stored_due or '-'} → {grade.due}")
+    skipped = len([p for p in grades if p in broken])
+    verb = ("已重新评级" if run.args.write else "需要重新评级") if run.lang == "zh" else (
+        "re-graded" if run.args.write else "would be re-graded")
+    if run.lang == "zh":
+        run.print(f"{changed} 个文件{verb},{unchanged} 个不变,{skipped} 个因错误跳过,"
+                  f"{refused} 个拒绝写入。", )
+    else:
+        run.print(f"{changed} files {verb}, {unchanged} left unchanged, {skipped} skipped "
+                  f"(errors), {refused} refused.")
+    if refused or skipped:
+        return EXIT_PROBLEMS
+    if changed and not run.args.write and run.args.check_only:
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+@command("explain", "print a customer's grade and the reasons for it",
+         lambda p: p.add_argument("id"))
+def cmd_explain(run: Run) -> int:
+    from followup.text.explain import explain_lines
+
+    ws = run.workspace()
+    grades = graded(ws)
+    matches = [g for g in grades.values() if g.customer.id == run.args.id]
+    if not matches:
+        print(("找不到客户 " if run.lang == "zh" else "no customer ") + run.args.id, file=sys.stderr)
+        return EXIT_PROBLEMS
+    for grade in matches:
+        run.print("\n".join(explain_lines(grade, ws.rules.playbook, run.lang)))
+    return EXIT_OK
+
+
+@command("list", "customers per tier with their due dates")
+def cmd_list(run: Run) -> int:
+    ws = run.workspace()
+    grades = graded(ws)
+    driving = ws.rules.playbook.driving
+    as_of = run.as_of(ws)
+    zh = run.lang == "zh"
+    for tier in driving.tiers:
+        members = sorted((g for g in grades.values() if g.tier == tier.id),
+                         key=lambda g: (g.due or dt.date.max, g.customer.id))
+        run.print(f"\n## {tier.id} {tier.label}({len(members)})" if zh
+                  else f"\n## {tier.id} {tier.label} ({len(members)})")
+        for g in members:
+            late = (as_of - g.due).days if g.due and g.due < as_of else 0
+            flag = (f"  逾期 {late} 天" if zh else f"  {late} days overdue") if late else ""
+            owner = ws.rules.team.name_of(g.customer.owner)
+            run.print(f"  {g.due}  {g.customer.name}({g.customer.id},{owner}){flag}")
+    return EXIT_OK
+
+
+@command("samples", "write the sample customers, dated relative to an anchor day",
+         lambda p: p.add_argument("--anchor", type=parse_date,
+                                  help="the day the samples treat as today"))
+def cmd_samples(run: Run) -> int:
+    from followup.dev.samples import write_samples
+
+    anchor = run.args.anchor or run.as_of()
+    count = write_samples(run.root, anchor)
+    run.print(f"wrote {count} sample customers anchored at {anchor}")
+    return EXIT_OK
+
+

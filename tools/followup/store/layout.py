@@ -1,0 +1,55 @@
+"""Where things are in a followup repository: its root, and its customer files.
+
+Kept apart from :mod:`followup.store.workspace` (which reads and parses) so that the quickest
+commands -- a ``check`` answered from its stored result -- find the files without importing
+the readers.
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+from pathlib import Path
+
+SKIPPED_NAMES = {"readme.md", "index.md"}
+_NAME = operator.attrgetter("name")
+
+
+class NotARepository(Exception):
+    """The tool cannot run here at all (exit code 2)."""
+
+
+def find_root(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "rules").is_dir() and (candidate / "customers").is_dir():
+            return candidate
+    raise NotARepository(str(here))
+
+
+def customer_file_names(root: Path) -> list[str]:
+    """Every ``customers/**/*.md`` except README/index and anything under ``_``/``.`` names,
+    as strings, in the order of ``sorted(rglob)``. A plain ``os.scandir`` walk: at 100k files
+    it is several times faster than ``Path.rglob`` (and 100k ``Path`` objects cost a second),
+    which matters for a warm ``check``."""
+    folder = root / "customers"
+    found: list[str] = []
+    _walk(os.fspath(folder), found)
+    return found
+
+
+def _walk(folder: str, found: list[str]) -> None:
+    """Depth first, each folder's entries by name: the order of sorting the paths by their
+    parts, as ``sorted(Path)`` does, without splitting 100k paths to sort them."""
+    try:
+        entries = sorted(os.scandir(folder), key=_NAME)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(("_", ".")):
+            continue
+        if entry.is_dir():
+            _walk(entry.path, found)
+        elif name.endswith(".md") and name.lower() not in SKIPPED_NAMES:
+            found.append(entry.path)
