@@ -389,3 +389,126 @@ def test_the_owner_may_release_a_customer_to_the_pool(repo, capsys):
     code, out, summary = check(repo, capsys)
     assert code == 0, out
     assert "| 张伟 (`zhang-wei`) | 李明 → 公海 | 负责人放回公海 |" in summary
+
+
+# --- a pull request cannot walk around the review (issue 13) -----------------------------
+
+
+def commit_as(repo: Path, email: str, message: str) -> None:
+    subprocess.run(["git", "-c", "user.name=x", "-c", f"user.email={email}", "commit", "-qam", message],
+                   cwd=repo, capture_output=True, text=True, check=True)
+
+
+@pytest.mark.parametrize("target", ["customers/_old/qian-hua.md", "customers/.trash/qian-hua.md",
+                                    "customers/qian-hua.md.bak", "customers/qian-hua.MD",
+                                    "archive/qian-hua.md"])
+def test_moving_a_customer_where_followup_does_not_read_it_is_a_removal(repo, capsys, target):
+    (repo / target).parent.mkdir(parents=True, exist_ok=True)
+    git(repo, "mv", "customers/qian-hua.md", target)
+    git(repo, "commit", "-qm", "tidy up")
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    assert f"{target}:1:1: FU733 客户文件被移到 followup 不读取的位置:{target}" in out
+
+
+def test_a_plain_move_out_of_customers_is_a_removal_too(repo, capsys):
+    (repo / "old").mkdir()
+    (repo / "customers/qian-hua.md").rename(repo / "old/qian-hua.md")
+    code, out, _ = check(repo, capsys)
+    assert code == 1 and "customers/qian-hua.md:1:1: FU721" in out
+
+
+def test_a_pull_request_is_judged_by_the_rules_of_its_base(repo, capsys):
+    # loosen the protection and take 李明's customer in the same pull request
+    write(repo, "rules/ownership.yaml", "protection: {days_without_followup: 1}\nreclaim_cooldown_days: 30\n")
+    edit(repo, "customers/zhang-wei.md", "owner: li-ming", "owner: wang-fang")
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    assert "FU725 负责人从 李明 改为 王芳 不符合归属规则:保护期到 2026-11-25" in out
+    assert "rules/ownership.yaml:1:1: FU731 规则文件有改动:本次变更仍按基线 base 的规则判定" in out
+
+
+def test_making_oneself_manager_does_not_sign_an_override(repo, capsys):
+    edit(repo, "rules/team.yaml", "{id: wang-fang, name: 王芳}", "{id: wang-fang, name: 王芳, role: manager}")
+    edit(repo, "customers/zhang-wei.md", "owner: li-ming", "owner: wang-fang")
+    edit(repo, "customers/zhang-wei.md", "tier: A",
+         "owner_history:\n  - {date: 2026-11-22, from: li-ming, to: wang-fang, by: wang-fang}\ntier: A")
+    code, out, _ = check(repo, capsys)
+    assert code == 1 and "FU725" in out
+
+
+def test_moving_registered_earlier_is_an_error(repo, capsys):
+    edit(repo, "customers/qian-hua.md", "registered: 2026-11-01", "registered: 2026-10-01")
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    assert "customers/qian-hua.md:5:13: FU728 登记日期被改动:2026-11-01 → 2026-10-01" in out
+
+
+@pytest.fixture
+def team_with_emails(repo) -> Path:
+    edit(repo, "rules/team.yaml", "{id: wang-fang, name: 王芳}",
+         "{id: wang-fang, name: 王芳, email: fang@example.com}")
+    git(repo, "commit", "-qam", "emails")
+    git(repo, "tag", "-f", "base")
+    return repo
+
+
+def test_a_log_entry_in_another_salespersons_name_is_an_error(team_with_emails, capsys):
+    repo = team_with_emails
+    edit(repo, "customers/zhang-wei.md", "note: 确认预算}",
+         "note: 确认预算}\n  - {date: 2026-11-21, channel: 电话, by: li-ming, note: 代打}")
+    commit_as(repo, "fang@example.com", "log for li-ming")
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    assert "customers/zhang-wei.md:12:41: FU729 新跟进记录写的是 李明,但提交者是 王芳" in out
+
+
+def test_a_log_entry_committed_by_its_author_passes(team_with_emails, capsys):
+    repo = team_with_emails
+    edit(repo, "customers/zhang-wei.md", "note: 确认预算}",
+         "note: 确认预算}\n  - {date: 2026-11-21, channel: 电话, by: li-ming, note: 回访}")
+    commit_as(repo, "1234+liming@users.noreply.github.com", "log")  # 李明 through GitHub's web editor
+    assert main(["grade", "--write", "--root", str(repo), "--as-of", AS_OF]) == 0
+    commit_as(repo, "1234+liming@users.noreply.github.com", "grade")
+    code, out, _ = check(repo, capsys)
+    assert code == 0, out
+
+
+def test_archiving_someone_elses_customer_is_an_error(team_with_emails, capsys):
+    repo = team_with_emails
+    edit(repo, "customers/zhang-wei.md", "tier: A", "archived: {date: 2026-11-22, reason: 不要了}\ntier: A")
+    commit_as(repo, "fang@example.com", "archive")
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    assert "FU732 归档了 李明 的客户,提交者是 王芳" in out
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_fatal(repo, capsys):
+    import os
+
+    name = os.path.join(os.fsencode(repo / "customers"), b"\xff\xfe.md")
+    with open(name, "wb") as handle:
+        handle.write(b"---\nid: x\n---\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "odd name")
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    line = "customers/\\xff\\xfe.md:1:1: FU730 文件名不是 UTF-8:customers/\\xff\\xfe.md"
+    assert out.count(line) == 1, out
+
+
+def test_a_file_name_that_is_not_utf8_never_crashes_a_strict_terminal(tmp_path):
+    import os
+    import sys
+
+    root = tmp_path / "team"
+    for rel, text in RULES.items():
+        write(root, rel, text)
+    (root / "customers").mkdir()
+    with open(os.path.join(os.fsencode(root / "customers"), b"\xff.md"), "wb") as handle:
+        handle.write(b"---\nid: x\n---\n")
+    done = subprocess.run([sys.executable, "-m", "followup", "check", "--no-cache", "--as-of", AS_OF,
+                           "--root", str(root)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"}, check=False)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("customers/\\xff.md:1:1: FU730"), done.stdout

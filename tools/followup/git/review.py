@@ -38,6 +38,7 @@ from followup.engine.ownership import decide_pair, owner_change_verdict, owner_h
 from followup.problems import Problem, problem
 from followup.rules.load import load_rules
 from followup.rules.ownership import Policy
+from followup.store.layout import is_utf8
 from followup.store.workspace import Workspace, customer_files, load_workspace, read_customer
 from followup.text.i18n import PROBLEMS
 
@@ -62,6 +63,21 @@ PROBLEMS.update({
               "把旧文件转给新负责人或归档,避免两份档案",
               "new registration is the same customer as {other} ({other_name}, owner {other_owner_name}); "
               "by the policy it goes to the new registrant ({rule_en})", "reassign or archive the old file"),
+    "FU728": ("登记日期被改动:{old} → {new}", "registered 是历史记录(决定归属),不能修改;如有误请经理在 PR 中说明并单独处理",  # noqa: E501
+              "the registration date was changed: {old} → {new}",
+              "registered: is history (it decides attribution); never edit it"),
+    "FU729": ("新跟进记录写的是 {by_name},但提交者是 {authors}", "by: 写实际跟进的人;不能替别人记录跟进",
+              "a new log entry says by {by_name}, but it was committed by {authors}",
+              "by: names who made the follow-up; never log for someone else"),
+    "FU731": ("规则文件有改动:本次变更仍按基线 {base} 的规则判定", "规则变更需经理审核,合并后才生效;见摘要中的影响清单",  # noqa: E501
+              "a rules file changed: this change is still judged by the rules of {base}",
+              "rule changes need the manager's review and apply after merging; see the impact list"),
+    "FU732": ("归档了 {owner_name} 的客户,提交者是 {authors}", "只有负责人或经理可以归档客户",
+              "archived a customer of {owner_name}, committed by {authors}",
+              "only the owner or a manager may archive a customer"),
+    "FU733": ("客户文件被移到 followup 不读取的位置:{moved_to}", "客户文件必须是 customers/ 下的 .md 文件(不以 _ 或 . 开头);归档请用 followup archive {id}",  # noqa: E501
+              "customer file moved where followup does not read it: {moved_to}",
+              "keep customers as customers/**/*.md (no _ or . names); archive with followup archive {id}"),
 })
 
 RULE_TEXT = {
@@ -103,7 +119,7 @@ def changed_files(root: Path, ref: str) -> list[Change]:
     """What changed between ``ref`` and the working tree, paths relative to ``root``."""
     prefix = _prefix(root)
     out = git(root, "-c", "core.quotepath=off", "diff", "--name-status", "-M", "-z", ref, "--", ".")
-    parts = out.decode("utf-8").split("\0")
+    parts = out.decode("utf-8", "surrogateescape").split("\0")
     changes, i = [], 0
     while i < len(parts) and parts[i]:
         status = parts[i][0]
@@ -122,7 +138,7 @@ def changed_files(root: Path, ref: str) -> list[Change]:
             status, old = "A", None
         changes.append(Change(status if status in "AMDR" else "M", old, new))
     untracked = git(root, "-c", "core.quotepath=off", "ls-files", "--others", "--exclude-standard", "-z",
-                    "--", "customers", "rules").decode("utf-8").split("\0")
+                    "--", "customers", "rules").decode("utf-8", "surrogateescape").split("\0")
     changes += [Change("A", None, p) for p in untracked if p]
     return changes
 
@@ -195,9 +211,15 @@ def _append_only(key: str, before: list, after: list, path: str) -> list[Problem
 
 def judge(root: Path, ref: str, head: Workspace, head_grades: dict, as_of: dt.date,
           lang: str = "zh") -> Summary:
-    """Compare the working tree with ``ref``: problems and the change summary."""
+    """Compare the working tree with ``ref``: problems and the change summary.
+
+    The change is judged by the rules of ``ref`` (policy, team, calendar, playbook): a pull
+    request that also changes ``rules/`` is reported as a rule change for review (FU731, with
+    its impact), never judged by the rules it brings.
+    """
     summary = Summary(ref)
-    changes = changed_files(root, ref)
+    changes = _readable(changed_files(root, ref))
+    authors = commit_authors(root, ref)
     with tempfile.TemporaryDirectory(prefix="followup-base-") as tmp:
         base_root = Path(tmp) / "base"
         has_rules = materialise(root, ref, base_root)
@@ -206,13 +228,80 @@ def judge(root: Path, ref: str, head: Workspace, head_grades: dict, as_of: dt.da
                        if has_rules and base.rules else {})
         summary.rules_changed = sorted(c.new or c.old for c in changes
                                        if (c.new or c.old or "").startswith("rules/"))
+        summary.problems += [problem("FU731", f, line=1, col=1, warning=True, base=ref)
+                             for f in summary.rules_changed]
         if summary.rules_changed and has_rules and head.rules is not None:
             summary.impact = _impact(root, base_root, head, head_grades, as_of)
         if not (has_rules and base.rules):
             base = Workspace(root=root, rules=None)
         # inside the `with`: the base's documents may be read from disk on demand
-        _judge_customers(summary, changes, base, base_grades, head, head_grades, as_of)
+        _removals(summary, changes, base, head)
+        _judge_customers(summary, changes, base, base_grades, head, head_grades, as_of, authors)
     return summary
+
+
+def _readable(changes: list[Change]) -> list[Change]:
+    """The changes whose paths are UTF-8. A customer file with any other name is never loaded:
+    the loader reports it (FU730), and a customer moved to such a name is a removal."""
+    return [c for c in changes if all(p is None or is_utf8(p) for p in (c.old, c.new))]
+
+
+def _removals(summary: Summary, changes: list[Change], base: Workspace, head: Workspace) -> None:
+    """Every customer of the base that the working tree no longer loads is a removal: deleted
+    (FU721), or moved where followup does not read it -- ``customers/_old/``, ``.trash/``,
+    ``x.md.bak``, ``x.MD``, out of ``customers/`` (FU733). A rename to another customer file
+    is not a removal (its id is judged by FU722)."""
+    loaded = set(head_file_names(head.root))
+    moved = {c.old: c.new for c in changes if c.status == "R"}
+    for old in sorted(base.customers, key=lambda c: c.path):
+        if old.path in loaded:
+            continue
+        target = moved.get(old.path)
+        if target in loaded:
+            continue
+        if target is None:
+            summary.problems.append(problem("FU721", old.path, line=1, col=1, base=summary.base, id=old.id))
+        else:
+            summary.problems.append(problem("FU733", target, line=1, col=1, moved_to=target, id=old.id))
+
+
+def head_file_names(root: Path) -> list[str]:
+    """The customer files the working tree loads, relative to ``root``."""
+    from followup.store.layout import customer_file_names
+
+    prefix = str(root) + "/"
+    return [p[len(prefix):] if p.startswith(prefix) else p for p in customer_file_names(root)]
+
+
+def commit_authors(root: Path, ref: str) -> dict[str, set[str]]:
+    """``path -> e-mail addresses`` of the authors of the commits after ``ref`` that touched it,
+    in one ``git log`` (uncommitted changes have no author and are not in here)."""
+    prefix = _prefix(root)
+    try:
+        out = git(root, "-c", "core.quotepath=off", "log", "--format=@@%ae", "--name-only", f"{ref}..HEAD",
+                  "--", ".")
+    except GitError:
+        return {}
+    authors: dict[str, set[str]] = {}
+    current = ""
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        if line.startswith("@@"):
+            current = line[2:].strip().lower()
+        elif line:
+            authors.setdefault(_strip(line, prefix), set()).add(current)
+    return authors
+
+
+def people_of(emails: set[str], team) -> set[str] | None:
+    """The salespeople behind commit e-mails (``email:`` or ``github:`` in rules/team.yaml, GitHub
+    noreply addresses included); None when any author is unknown, so nothing can be judged."""
+    people = set()
+    for email in emails:
+        person = team.by_email(email) if team is not None else None
+        if person is None:
+            return None
+        people.add(person)
+    return people
 
 
 def _load_uncached(root: Path, as_of: dt.date) -> Workspace:
@@ -246,26 +335,23 @@ def _impact(root: Path, base_root: Path, head: Workspace, head_grades: dict, as_
 
 
 def _judge_customers(summary: Summary, changes: list[Change], base: Workspace, base_grades: dict,
-                     head: Workspace, head_grades: dict, as_of: dt.date) -> None:
-    policy = head.rules.policy if head.rules else Policy()
-    team = head.rules.team if head.rules else None
-    playbook = head.rules.playbook if head.rules else None
+                     head: Workspace, head_grades: dict, as_of: dt.date,
+                     authors: dict[str, set[str]] | None = None) -> None:
+    rules = base.rules or head.rules  # the target branch's rules decide
+    policy = rules.policy if rules else Policy()
+    team = rules.team if rules else None
+    playbook = rules.playbook if rules else None
     base_by_path = {c.path: c for c in base.customers}
     head_by_path = {c.path: c for c in head.customers}
     holdings = owners_count(head.customers, policy.pool)
-    problems = summary.problems
+    authors = authors or {}
     for ch in sorted(changes, key=lambda c: (c.new or c.old or "")):
         path = ch.new or ch.old or ""
-        if not path.startswith("customers/") or not path.endswith(".md"):
-            continue
-        if ch.status == "D":
-            if ch.old in base_by_path:
-                old = base_by_path[ch.old]
-                problems.append(problem("FU721", ch.old, line=1, col=1, base=summary.base, id=old.id))
-            continue
+        if not path.startswith("customers/") or not path.endswith(".md") or ch.status == "D":
+            continue  # removals: _removals
         if ch.status == "R" and PurePosixPath(ch.old).stem != PurePosixPath(ch.new).stem:
-            problems.append(problem("FU722", ch.new, path=("id",), old=PurePosixPath(ch.old).stem,
-                                    new=PurePosixPath(ch.new).stem))
+            summary.problems.append(problem("FU722", ch.new, path=("id",), old=PurePosixPath(ch.old).stem,
+                                            new=PurePosixPath(ch.new).stem))
         after = head_by_path.get(ch.new)
         before = base_by_path.get(ch.old) if ch.old else None
         if after is None:
@@ -273,8 +359,9 @@ def _judge_customers(summary: Summary, changes: list[Change], base: Workspace, b
         if before is None:
             _added(summary, after, base, head, head_grades, policy, team, playbook)
             continue
+        committers = people_of(authors.get(ch.new, set()), team) if authors.get(ch.new) else None
         _modified(summary, before, after, base, head, base_grades, head_grades, policy, team, playbook,
-                  holdings, as_of)
+                  holdings, as_of, committers)
 
 
 def _added(summary, after, base, head, head_grades, policy, team, playbook) -> None:
@@ -309,15 +396,27 @@ def _added(summary, after, base, head, head_grades, policy, team, playbook) -> N
 
 
 def _modified(summary, before, after, base, head, base_grades, head_grades, policy, team, playbook,
-              holdings, as_of) -> None:
+              holdings, as_of, committers: set[str] | None = None) -> None:
+    """``committers``: the salespeople who committed this change (None: unknown, e.g. not
+    committed yet or an author without ``email:``/``github:`` in the team)."""
     old_data, new_data = base.front_matter(before.path), head.front_matter(after.path)
     for key in ("log", "owner_history"):
         old_list, new_list = old_data.get(key) or [], new_data.get(key) or []
         if isinstance(old_list, list) and isinstance(new_list, list):
             summary.problems += _append_only(key, old_list, new_list, after.path)
+    if before.registered != after.registered:  # attribution history, like the log
+        summary.problems.append(problem("FU728", after.path, path=("registered",),
+                                        old=str(before.registered), new=str(after.registered)))
+    if committers is not None and team is not None:
+        _forged_entries(summary, before, after, committers, team)
     if after.archived and not before.archived:
         summary.archived.append(Row(after.id, after.name, after.path, owner=after.owner,
                                     after=str(after.archived.get("reason") or "")))
+        if committers is not None and team is not None \
+                and not committers & ({*before.owners, *team.managers}):
+            summary.problems.append(problem("FU732", after.path, path=("archived",),
+                                            owner_name=team.name_of(before.owner),
+                                            authors=_names(committers, team)))
     if before.owner != after.owner and team is not None:
         history_before, _ = owner_history(old_data, before.path)
         history_after, _ = owner_history(new_data, after.path)
@@ -339,6 +438,21 @@ def _modified(summary, before, after, base, head, base_grades, head_grades, poli
         if old_g.due != new_g.due:
             summary.due_moves.append(Row(after.id, after.name, after.path, str(old_g.due), str(new_g.due),
                                          after.owner))
+
+
+def _forged_entries(summary: Summary, before, after, committers: set[str], team) -> None:
+    """A new log entry must be ``by:`` someone who committed it: nobody logs a follow-up in
+    another salesperson's name (which would, e.g., keep that person's protection alive)."""
+    known = len(before.log or [])
+    for entry in (after.log or [])[known:]:
+        if entry.by and entry.by not in committers:
+            summary.problems.append(problem("FU729", after.path, path=("log", entry.index, "by"),
+                                            by_name=team.name_of(entry.by),
+                                            authors=_names(committers, team)))
+
+
+def _names(people: set[str], team) -> str:
+    return "、".join(team.name_of(p) for p in sorted(people))
 
 
 def _reason(why: str) -> str:

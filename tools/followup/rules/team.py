@@ -29,6 +29,7 @@ class Salesperson:
     role: str = "sales"
     active: bool = True
     github: str = ""
+    email: str = ""  # the e-mail address of the person's Git commits (check --base)
 
 
 @dataclass
@@ -39,6 +40,21 @@ class Team:
     def name_of(self, person_id: str) -> str:
         person = self.people.get(person_id)
         return person.name if person else person_id
+
+    def by_email(self, email: str) -> str | None:
+        """The salesperson who commits as ``email``: their ``email:``, or their ``github:``
+        handle behind a GitHub noreply address (``123+handle@users.noreply.github.com``)."""
+        email = email.strip().lower()
+        for person in self.people.values():
+            if person.email and person.email.lower() == email:
+                return person.id
+        local, _, domain = email.partition("@")
+        if domain == "users.noreply.github.com":
+            handle = local.partition("+")[2] or local
+            for person in self.people.values():
+                if person.github and person.github.lower() == handle:
+                    return person.id
+        return None
 
     @property
     def managers(self) -> list[str]:
@@ -73,5 +89,6 @@ def build_team(data, file: str) -> tuple[Team, list[Problem]]:
         people[pid] = Salesperson(pid, str(spec.get("name", pid)), str(spec.get("team", "")),
                                   capacity, str(spec.get("role", "sales")),
                                   bool(spec.get("active", True)),
-                                  str(spec.get("github") or "").lstrip("@"))
+                                  str(spec.get("github") or "").lstrip("@"),
+                                  str(spec.get("email") or ""))
     return Team(people, default), problems

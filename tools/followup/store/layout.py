@@ -27,18 +27,22 @@ def find_root(start: Path | None = None) -> Path:
     raise NotARepository(str(here))
 
 
-def customer_file_names(root: Path) -> list[str]:
+def customer_file_names(root: Path, odd: list[str] | None = None) -> list[str]:
     """Every ``customers/**/*.md`` except README/index and anything under ``_``/``.`` names,
     as strings, in the order of ``sorted(rglob)``. A plain ``os.scandir`` walk: at 100k files
     it is several times faster than ``Path.rglob`` (and 100k ``Path`` objects cost a second),
-    which matters for a warm ``check``."""
+    which matters for a warm ``check``.
+
+    A name that is not UTF-8 (bytes the file system keeps but no customer id can be) is
+    never a customer: it goes to ``odd`` (as the path the OS gave, with surrogate escapes),
+    for the loader to report (FU730) instead of failing on it later."""
     folder = root / "customers"
     found: list[str] = []
-    _walk(os.fspath(folder), found)
+    _walk(os.fspath(folder), found, odd if odd is not None else [])
     return found
 
 
-def _walk(folder: str, found: list[str]) -> None:
+def _walk(folder: str, found: list[str], odd: list[str]) -> None:
     """Depth first, each folder's entries by name: the order of sorting the paths by their
     parts, as ``sorted(Path)`` does, without splitting 100k paths to sort them."""
     try:
@@ -49,7 +53,24 @@ def _walk(folder: str, found: list[str]) -> None:
         name = entry.name
         if name.startswith(("_", ".")):
             continue
+        if not name.isascii() and not is_utf8(name):
+            odd.append(entry.path)
+            continue
         if entry.is_dir():
-            _walk(entry.path, found)
+            _walk(entry.path, found, odd)
         elif name.endswith(".md") and name.lower() not in SKIPPED_NAMES:
             found.append(entry.path)
+
+
+def is_utf8(name: str) -> bool:
+    """Whether a name the OS gave (undecodable bytes as surrogate escapes) was valid UTF-8."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(name: str) -> str:
+    """A name for a message: undecodable bytes shown as ``\\xNN``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

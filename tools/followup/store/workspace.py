@@ -31,7 +31,7 @@ from followup.rules.load import Rules, load_rules
 from followup.store import cache as cache_mod
 from followup.store import document, yaml12
 from followup.store.document import Source
-from followup.store.layout import SKIPPED_NAMES, NotARepository, customer_file_names, find_root  # noqa: F401
+from followup.store.layout import SKIPPED_NAMES, NotARepository, customer_file_names, find_root, printable  # noqa: F401
 
 
 @dataclass
@@ -190,7 +190,10 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
             directory = cache if isinstance(cache, Path) else None
             parse_cache = cache_mod.ParseCache.open(root, cache_mod.rules_fingerprint(root), as_of,
                                                     directory, "lean" if lean else "full")
-        paths = customer_file_names(root)  # strings: 100k Path objects cost seconds
+        odd: list[str] = []  # names that are not UTF-8: reported, never read (FU730)
+        paths = customer_file_names(root, odd)  # strings: 100k Path objects cost seconds
+        ws.problems += [problem("FU730", rel, line=1, col=1, name=rel)
+                        for rel in (printable(r) for r in _rels(root, odd))]
         rels = _rels(root, paths)
         results: list = [None] * len(paths)
         stamps: dict[str, tuple] = {}

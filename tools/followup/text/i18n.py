@@ -35,6 +35,8 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
               "front matter must be a mapping of keys to values", "write `key: value` lines"),
     "FU012": ("不存在的日期:{detail}", "检查年月日(例如 2 月没有 30 日)",
               "impossible date: {detail}", "check the day and month"),
+    "FU730": ("文件名不是 UTF-8:{name}", "用 UTF-8 文件名重新命名(客户 id 只用字母、数字、汉字、-、_、.)",
+              "file name is not UTF-8: {name}", "rename it with a UTF-8 name"),
     "FU101": ("缺少必填项 `{key}`", "添加 `{key}: …`",
               "missing required key `{key}`", "add `{key}: …`"),
     "FU102": ("`{key}` 的类型不对,应为 {expected}", "按示例格式改写该值",
