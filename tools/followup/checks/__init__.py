@@ -7,6 +7,7 @@ validation) are always reported: nothing else can be trusted without them.
 
 from __future__ import annotations
 
+from followup.checks.calendar import check_calendar
 from followup.checks.duplicates import check_duplicates
 from followup.checks.freshness import check_freshness
 from followup.checks.ownership import check_ownership
@@ -15,6 +16,7 @@ CHECKS = {
     "duplicates": check_duplicates,
     "freshness": check_freshness,
     "ownership": check_ownership,
+    "calendar": check_calendar,
 }
 
 

@@ -7,11 +7,17 @@
     holidays: china                   # statutory holidays and 调休 from `chinesecalendar`
     extra_holidays: [2026-12-31]      # company days off
     extra_workdays: []
+    declared_years: []                # years whose holidays the team lists above itself
     roll_to_workday: true             # a due date on a day off moves to the next work day
 
 We use the `chinesecalendar` package (kept up to date each year from the State
-Council's notice) rather than a hand-written table; for years it does not know
-yet we fall back to the plain week and say so in ``followup check`` (FU510).
+Council's notice) rather than a hand-written table. A year it does not know yet (the
+notice comes out in November or December) is never silently a plain week: the fixed
+statutory holidays (1 January, 1 May, 1-3 October) are days off in every year, the team's
+``extra_holidays``/``extra_workdays`` add the rest (Spring Festival, Qingming, Dragon Boat,
+Mid-Autumn and their make-up days, once announced), and ``followup check`` warns once per
+year whenever a due date falls in a year without an official schedule (FU511) -- unless
+the team lists that year in ``declared_years``.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ class Calendar:
     extra_holidays: frozenset = field(default_factory=frozenset)
     extra_workdays: frozenset = field(default_factory=frozenset)
     roll_to_workday: bool = True
+    declared_years: frozenset = field(default_factory=frozenset)
 
     def today(self) -> dt.date:
         return dt.datetime.now(ZoneInfo(self.timezone)).date()
@@ -85,15 +92,26 @@ class Calendar:
                    if self.is_workday(start + dt.timedelta(days=n)))
 
     def knows(self, day: dt.date) -> bool:
-        return self.holidays != "china" or _china_detail(day) is not None
+        """Whether the holidays of ``day``'s year are known: official data, or declared by the
+        team, or no public holidays asked for."""
+        return (self.holidays != "china" or day.year in self.declared_years
+                or _china_detail(day) is not None)
+
+    def unknown_years(self, days) -> list[int]:
+        """The years among ``days`` whose holiday schedule is not known (see :meth:`knows`)."""
+        years = {d.year for d in days if d is not None}
+        return sorted(y for y in years if not self.knows(dt.date(y, 7, 1)))
+
+
+# Public holidays on fixed dates of the solar calendar, whatever the year's notice adds
+# (New Year's Day, Labour Day, National Day): days off even in a year without official data.
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)})
 
 
 @functools.lru_cache(maxsize=8192)
 def _china_detail(day: dt.date):
-    try:
-        import chinese_calendar
-    except ImportError:  # pragma: no cover - it is a declared dependency
-        return None
+    import chinese_calendar
+
     try:
         return chinese_calendar.get_holiday_detail(day), chinese_calendar.is_workday(day)
     except NotImplementedError:
@@ -113,6 +131,8 @@ def _is_workday(cal: Calendar, day: dt.date) -> bool:  # remembered by Calendar.
                 return official_workday
             statutory = is_holiday and name is not None
             return day.weekday() in cal.week and not statutory
+        if (day.month, day.day) in FIXED_HOLIDAYS:  # a year without official data yet
+            return False
     return day.weekday() in cal.week
 
 
@@ -144,6 +164,14 @@ def build_calendar(data, file: str) -> tuple[Calendar, list[Problem]]:
         problems.append(problem("FU510", file, path=("holidays",), reason="holidays",
                                 value=str(holidays)))
         holidays = "china"
+    declared = data.get("declared_years") or []
+    years = set()
+    for i, year in enumerate(declared if isinstance(declared, list) else [declared]):
+        if isinstance(year, int) and not isinstance(year, bool) and 1900 <= year <= 9999:
+            years.add(year)
+        else:
+            problems.append(problem("FU510", file, path=("declared_years", i), reason="year",
+                                    value=str(year)))
     extras = {}
     for key in ("extra_holidays", "extra_workdays"):
         days = data.get(key) or []
@@ -155,4 +183,5 @@ def build_calendar(data, file: str) -> tuple[Calendar, list[Problem]]:
                 problems.append(problem("FU510", file, path=(key, i), reason="date", value=str(d)))
         extras[key] = frozenset(good)
     return Calendar(str(tz), frozenset(week), holidays, extras["extra_holidays"],
-                    extras["extra_workdays"], bool(data.get("roll_to_workday", True))), problems
+                    extras["extra_workdays"], bool(data.get("roll_to_workday", True)),
+                    frozenset(years)), problems

@@ -105,6 +105,10 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
               "invalid value `{value}`", "allowed: {allowed}"),
     "FU509": ("团队配置有误({reason} {id})", "每个销售一行 {{id:, name:, capacity:}},id 唯一",
               "team entry is malformed ({reason} {id})", "one {{id:, name:, capacity:}} per person"),
+    "FU511": ("{year} 年的法定节假日安排还不知道:春节、清明、端午、中秋及调休暂按普通日期计算(元旦、劳动节、国庆按固定日期放假)",
+              "在 rules/calendar.yaml 的 extra_holidays / extra_workdays 中写入 {year} 年的放假和调休,并把 {year} 加入 declared_years;或升级 followup",
+              "the public holidays of {year} are not known yet: Spring Festival, Qingming, Dragon Boat, Mid-Autumn and make-up days count as ordinary days (New Year, Labour Day and National Day are off on their fixed dates)",
+              "list {year}'s days off and make-up days in extra_holidays / extra_workdays in rules/calendar.yaml and add {year} to declared_years, or upgrade followup"),
     "FU510": ("日历配置有误({reason}:{value})", "见 docs/rules.md 的日历部分",
               "calendar setting is wrong ({reason}: {value})", "see docs/rules.md"),
 }
