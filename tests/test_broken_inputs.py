@@ -218,3 +218,14 @@ def test_dates_at_the_end_of_the_calendar_are_problems_not_crashes(command, empt
     extra = ["--out", str(empty_repo / "feeds")] if command == ["feeds"] else []
     code, _, err = run(capsys, *command, *extra, "--root", str(empty_repo))
     assert code in (0, 1) and "internal error" not in err
+
+
+def test_an_argument_that_is_not_utf8_is_a_clear_error(sample_repo, capsys):
+    from followup.cli import main
+
+    note = b"\xff\xfe".decode("utf-8", "surrogateescape")  # what Python makes of such argv bytes
+    code = main(["log", "zhang-wei", "--root", str(sample_repo), "--channel", "电话", "--note", note])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "the argument --note is not valid UTF-8 text" in err and "internal error" not in err
+

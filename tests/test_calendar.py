@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import make_repo
-
 from followup.cli import main
 from followup.rules.workdays import build_calendar
 

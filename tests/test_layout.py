@@ -3,6 +3,8 @@ names, in the order of ``sorted(Path)`` (by path parts), which reports and cache
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 from pathlib import Path
 
 from followup.store.layout import customer_file_names
@@ -24,3 +26,25 @@ def test_the_order_is_sorted_paths_by_parts_and_skipped_names_are_left_out(tmp_p
 
 def test_no_customers_folder_means_no_files(tmp_path):
     assert customer_file_names(Path(tmp_path)) == []
+
+
+def test_links_out_of_the_repository_and_folder_links_are_reported_not_followed(tmp_path):
+    import os
+
+    from followup.store.workspace import load_workspace
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "leak.md").write_text("---\nid: leak\n---\n", encoding="utf-8")
+    root = tmp_path / "repo"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rules", root / "rules")
+    (root / "customers").mkdir()
+    (root / "notes.md").write_text("---\nid: notes\n---\n", encoding="utf-8")
+    os.symlink(outside, root / "customers" / "folder-link")
+    os.symlink(outside / "leak.md", root / "customers" / "leak.md")
+    os.symlink("..", root / "customers" / "loop")
+    os.symlink(root / "notes.md", root / "customers" / "notes.md")  # inside the repository: read
+    ws = load_workspace(root, dt.date(2026, 11, 22), cache=False)
+    assert [c.path for c in ws.customers] == ["customers/notes.md"]
+    assert sorted((p.code, p.file) for p in ws.problems if p.code == "FU734") == [
+        ("FU734", "customers/folder-link"), ("FU734", "customers/leak.md"), ("FU734", "customers/loop")]

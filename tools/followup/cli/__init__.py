@@ -157,11 +157,30 @@ def build_parser(name: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _undecodable(args) -> str | None:
+    """The name of an argument whose text is not UTF-8 (the OS hands such bytes to Python as
+    surrogate escapes; writing them into a file or a terminal would fail later)."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    return name.replace("_", "-")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     first = argv[0] if argv and not argv[0].startswith("-") else None
     parser = build_parser(first)
     args = parser.parse_args(argv)
+    bad = _undecodable(args)
+    if bad:
+        print(f"followup: 参数 --{bad} 不是有效的 UTF-8 文本,请检查终端编码后重试\n"
+              f"followup: the argument --{bad} is not valid UTF-8 text; check your terminal's "
+              "encoding and try again", file=sys.stderr)
+        return EXIT_TOOL
     try:
         run = Run(args)
         return args.handler(run)
@@ -178,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
         print(render(locate(ws.problems, ws.sources), "human", language(args.lang), sys.stdout))
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
+        return EXIT_TOOL
+    except OSError as exc:  # the machine, not followup: a full disk, a read-only folder, a lost mount
+        where = exc.filename or ""
+        print(f"followup: 无法读写 {where}:{exc.strerror or exc}(检查权限、磁盘空间和路径)\n"
+              f"followup: cannot read or write {where}: {exc.strerror or exc} "
+              "(check permissions, free space and the path)", file=sys.stderr)
         return EXIT_TOOL
     except BrokenPipeError:
         return EXIT_OK

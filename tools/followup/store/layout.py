@@ -33,16 +33,20 @@ def customer_file_names(root: Path, odd: list[str] | None = None) -> list[str]:
     it is several times faster than ``Path.rglob`` (and 100k ``Path`` objects cost a second),
     which matters for a warm ``check``.
 
-    A name that is not UTF-8 (bytes the file system keeps but no customer id can be) is
-    never a customer: it goes to ``odd`` (as the path the OS gave, with surrogate escapes),
-    for the loader to report (FU730) instead of failing on it later."""
+    What is never read goes to ``odd`` as ``(path, code)`` for the loader to report, instead
+    of failing on it later or publishing what is not the team's:
+
+    * a name that is not UTF-8 (bytes the file system keeps but no id can be): FU730;
+    * a symbolic link to a folder (never followed: it may point outside the repository, or
+      back up the tree -- ``customers/loop -> ..``), or to a file outside the repository: FU734.
+    """
     folder = root / "customers"
     found: list[str] = []
-    _walk(os.fspath(folder), found, odd if odd is not None else [])
+    _walk(os.fspath(folder), found, odd if odd is not None else [], os.path.realpath(root))
     return found
 
 
-def _walk(folder: str, found: list[str], odd: list[str]) -> None:
+def _walk(folder: str, found: list[str], odd: list, inside: str) -> None:
     """Depth first, each folder's entries by name: the order of sorting the paths by their
     parts, as ``sorted(Path)`` does, without splitting 100k paths to sort them."""
     try:
@@ -54,12 +58,22 @@ def _walk(folder: str, found: list[str], odd: list[str]) -> None:
         if name.startswith(("_", ".")):
             continue
         if not name.isascii() and not is_utf8(name):
-            odd.append(entry.path)
+            odd.append((entry.path, "FU730"))
             continue
-        if entry.is_dir():
-            _walk(entry.path, found, odd)
+        if entry.is_symlink() and not _safe_link(entry, inside):  # d_type: no system call
+            odd.append((entry.path, "FU734"))
+        elif entry.is_dir():
+            _walk(entry.path, found, odd, inside)
         elif name.endswith(".md") and name.lower() not in SKIPPED_NAMES:
             found.append(entry.path)
+
+
+def _safe_link(entry: os.DirEntry, inside: str) -> bool:
+    """A link is read only when it is a file link to a file inside the repository."""
+    if entry.is_dir():
+        return False
+    target = os.path.realpath(entry.path)
+    return target.startswith(inside + os.sep) and os.path.isfile(target)
 
 
 def is_utf8(name: str) -> bool:

@@ -190,10 +190,11 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
             directory = cache if isinstance(cache, Path) else None
             parse_cache = cache_mod.ParseCache.open(root, cache_mod.rules_fingerprint(root), as_of,
                                                     directory, "lean" if lean else "full")
-        odd: list[str] = []  # names that are not UTF-8: reported, never read (FU730)
+        odd: list = []  # what is never read: odd names, links out of the repository (layout.py)
         paths = customer_file_names(root, odd)  # strings: 100k Path objects cost seconds
-        ws.problems += [problem("FU730", rel, line=1, col=1, name=rel)
-                        for rel in (printable(r) for r in _rels(root, odd))]
+        for path, code in odd:
+            rel = printable(_rels(root, [path])[0])
+            ws.problems.append(problem(code, rel, line=1, col=1, name=rel))
         rels = _rels(root, paths)
         results: list = [None] * len(paths)
         stamps: dict[str, tuple] = {}
