@@ -53,6 +53,10 @@ def need_full_records(only: Iterable[str] | None = None) -> bool:
 
 
 def run_checks(workspace, grades: dict, only: list[str] | None = None) -> list:
+    """The problems the ``only`` families (default: all) find. None when the rules did not
+    load: then no record was read, and a family may always rely on ``workspace.rules``."""
+    if workspace.rules is None:
+        return []
     problems: list = []
     full = None
     for family in selected(only):

@@ -25,8 +25,6 @@ from followup.problems import problem
 
 def check_ownership(workspace, grades) -> list:
     ws = workspace
-    if ws.rules is None:
-        return []
     policy, problems = ws.rules.policy, []
     team = ws.rules.team
     by_id = {c.id: c for c in ws.customers}
