@@ -88,6 +88,9 @@ def test_lean_records_of_rank_playbooks_keep_their_log_without_notes(corpus, tmp
     assert lean.grades is None
     entries = [e for c in lean.customers for e in c.log]
     assert entries and not any(e.note for e in entries)
+    full = {c.path: c for c in load_workspace(root, ANCHOR, cache=False).customers}
+    again = [lean.full_record(c) for c in lean.customers]  # notes and body, for a check
+    assert [(c.log, c.body) for c in again] == [(full[c.path].log, full[c.path].body) for c in again]
 
 
 def test_full_record_reads_a_lean_record_again_in_full(corpus):

@@ -8,6 +8,7 @@ Example: with data up to 2026, a customer due on 2027-02-08 gives
 
 from __future__ import annotations
 
+from followup.checks.family import Family
 from followup.problems import problem
 
 CALENDAR_FILE = "rules/calendar.yaml"
@@ -20,3 +21,6 @@ def check_calendar(workspace, grades) -> list:
     dues = [g.due for g in grades.values()]
     return [problem("FU511", CALENDAR_FILE, line=1, col=1, warning=True, year=year)
             for year in calendar.unknown_years(dues)]
+
+
+FAMILY = Family("calendar", ("FU511",), check_calendar)

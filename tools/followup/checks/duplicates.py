@@ -12,6 +12,7 @@ Phone numbers are compared in E.164 form using Google's libphonenumber port
 
 from __future__ import annotations
 
+from followup.checks.family import Family
 from followup.engine.identity import workspace_collisions
 from followup.problems import problem
 from followup.text.i18n import PROBLEMS
@@ -19,18 +20,6 @@ from followup.text.i18n import PROBLEMS
 PROBLEMS.setdefault("FU404", (
     "公司名 {value} 同时出现在 {other}(负责人 {other_owner})", "可能重复建档:确认是否同一客户",
     "company {value} also in {other} (owner {other_owner})", "possible duplicate customer"))
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 CODES = {"phone": "FU402", "email": "FU403", "company": "FU404"}
@@ -52,3 +41,6 @@ def check_duplicates(workspace, grades) -> list:
         problems.append(problem(CODES[kind], c.path, path=path, value=key, other=other.path,
                                 other_owner=other.owner, warning=True))
     return problems
+
+
+FAMILY = Family("duplicates", ("FU401", "FU402", "FU403", "FU404"), check_duplicates)

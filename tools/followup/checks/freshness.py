@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from followup.checks.family import Family
 from followup.problems import problem
 
 
@@ -22,3 +23,6 @@ def check_freshness(workspace, grades) -> list:
             problems.append(problem("FU302", c.path, path=("due",), stored=c.stored_due,
                                     computed=grade.due))
     return problems
+
+
+FAMILY = Family("freshness", ("FU301", "FU302", "FU303"), check_freshness)

@@ -12,6 +12,7 @@ was protected until 11-12, so FU701 on wang-qiang.md says it belongs to 李明.
 
 from __future__ import annotations
 
+from followup.checks.family import Family
 from followup.engine.ownership import (
     conflict_problem,
     find_conflicts,
@@ -24,8 +25,6 @@ from followup.problems import problem
 
 def check_ownership(workspace, grades) -> list:
     ws = workspace
-    if ws.rules is None:
-        return []
     policy, problems = ws.rules.policy, []
     team = ws.rules.team
     by_id = {c.id: c for c in ws.customers}
@@ -65,3 +64,6 @@ def check_ownership(workspace, grades) -> list:
         problems.append(conflict_problem(conflict, team))
     return problems
 
+
+FAMILY = Family("ownership", ("FU701", "FU702", "FU703", "FU704", "FU705", "FU706", "FU707",
+                               "FU709"), check_ownership)

@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import sys
 
-from followup.checks import CHECKS, run_checks
+from followup.checks import CHECKS, need_full_records, run_checks, selected, unknown
 from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, parse_date
 from followup.cli.report import FORMATS, render
 
@@ -34,9 +34,11 @@ def _use_cache(run: Run) -> bool:
 @command("check", "validate rules and customers; verify stored tier/due are fresh", _check_args)
 def cmd_check(run: Run) -> int:
     only = run.args.only.split(",") if run.args.only else None
-    unknown = [name for name in (only or []) if name not in CHECKS]
-    if unknown:
-        print(f"unknown check: {', '.join(unknown)} (known: {', '.join(CHECKS)})", file=sys.stderr)
+    strangers = unknown(only or [])
+    if strangers:
+        names, known = ", ".join(strangers), ", ".join(CHECKS)
+        print(f"followup: 没有这项检查:{names}(可用:{known})" if run.lang == "zh" else
+              f"followup: unknown check: {names} (known: {known})", file=sys.stderr)
         return EXIT_TOOL
     result_cache = None
     if not run.args.no_cache and not run.args.base:  # nothing changed: the last result stands
@@ -44,7 +46,7 @@ def cmd_check(run: Run) -> int:
         from followup.store.layout import customer_file_names
 
         as_of = run.today()
-        result_cache = ResultCache(run.root, (str(as_of), ",".join(only or [])))
+        result_cache = ResultCache(run.root, (str(as_of), ",".join(f.name for f in selected(only))))
         hit = result_cache.lookup(lambda: customer_file_names(run.root))
         if hit is not None:
             problems, files = hit
@@ -52,7 +54,7 @@ def cmd_check(run: Run) -> int:
     # --base compares whole grades (reasons included) with the base: a full load
     from followup.store.workspace import locate
 
-    ws = run.load(cache=_use_cache(run), lean=not run.args.base)
+    ws = run.load(cache=_use_cache(run), lean=not run.args.base and not need_full_records(only))
     grades = graded(ws)
     problems = locate(ws.problems + run_checks(ws, grades, only), ws.sources)
     if result_cache is not None:

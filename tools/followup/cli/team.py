@@ -52,12 +52,11 @@ def _regrade(ws, path: str, data: dict):
     """Grade the customer ``path`` as if its front matter were ``data`` (others as they are)."""
     from followup.engine.grading import grade_all
     from followup.engine.records import parse_customer
-    from followup.rules.methods import Rank
 
     playbook = ws.rules.playbook
     customer, _ = parse_customer(data, path, playbook, ws.rules.team, None)
-    ranked = any(isinstance(c.method, Rank) for c in playbook.classifications.values())
-    others = [c for c in ws.customers if c.path != path] if ranked else []  # ranks need everyone
+    population = any(c.method.needs_population for c in playbook.classifications.values())
+    others = [c for c in ws.customers if c.path != path] if population else []  # e.g. rank
     return grade_all([*others, customer], playbook, ws.rules.calendar)[path]
 
 

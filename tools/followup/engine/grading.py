@@ -17,8 +17,8 @@ import operator
 from dataclasses import dataclass, field, fields
 
 from followup.engine.records import Customer
-from followup.rules.conditions import Context, Eval
-from followup.rules.methods import Cadence, Outcome, Rank
+from followup.rules.conditions import Context
+from followup.rules.methods import Cadence, Outcome
 from followup.rules.playbook import Playbook
 from followup.rules.workdays import Calendar, days_after
 
@@ -117,15 +117,16 @@ def context(customer: Customer, playbook: Playbook, reference: dt.date | None,
 
 
 def grade_all(customers: list[Customer], playbook: Playbook, calendar: Calendar) -> dict[str, Grade]:
-    """Grade every customer, keyed by file path. Rank classifications see the whole population."""
+    """Grade every customer, keyed by file path. A classification whose method
+    ``needs_population`` (rank) is graded once for all of them, the others one by one."""
     prepared = {c.path: _prepare(c, playbook) for c in customers}
     classifications = _ordered(playbook)
-    ranked = {}
+    population = {}
     for cls in classifications:
-        if isinstance(cls.method, Rank):
-            values = {path: ctx.facts.get(cls.method.fact) for path, (_, ctx) in prepared.items()}
-            ranked[cls.id] = rank_outcomes(cls.id, cls.method, values)
-    return {c.path: _grade(c, *prepared[c.path], playbook, calendar, ranked, classifications)
+        if cls.method.needs_population:
+            contexts = {path: ctx for path, (_, ctx) in prepared.items()}
+            population[cls.id] = cls.method.grade_population(cls.id, contexts)
+    return {c.path: _grade(c, *prepared[c.path], playbook, calendar, population, classifications)
             for c in customers}
 
 
@@ -151,13 +152,14 @@ def _prepare(customer: Customer, playbook: Playbook,
 
 
 def _grade(customer: Customer, contact, ctx: Context, playbook: Playbook, calendar: Calendar,
-           ranked: dict, classifications: list) -> Grade:
-    """The outcome of each of ``classifications`` (the driving one first; rank outcomes
-    from ``ranked``), the tier of the driving one and the schedule it sets."""
+           population: dict, classifications: list) -> Grade:
+    """The outcome of each of ``classifications`` (the driving one first; those graded on
+    the whole population from ``population``), the tier of the driving one and the
+    schedule it sets."""
     outcomes = {}
     for cls in classifications:
-        if cls.id in ranked:
-            outcomes[cls.id] = ranked[cls.id][customer.path]
+        if cls.id in population:
+            outcomes[cls.id] = population[cls.id][customer.path]
         else:
             outcomes[cls.id] = cls.method.grade(cls.id, ctx)
     driving = classifications[0]
@@ -171,24 +173,3 @@ def _ordered(playbook: Playbook):
     """The driving classification first, so ``Grade.driving`` is the first outcome."""
     driving = playbook.driving
     return [driving, *[c for c in playbook.classifications.values() if c is not driving]]
-
-
-def rank_outcomes(cls_id: str, method: Rank, values: dict) -> dict[str, Outcome]:
-    ranking = method.rank(values)
-    lowest = method.thresholds(ranking)
-    ids = method.tier_ids()
-    result = {}
-    for cid, (tier, info) in ranking.items():
-        index = ids.index(tier)
-        value = info.get("value")
-        share = info.get("share_before")
-        ev = Eval(True, "rank", method.fact, {"basis": method.basis,
-                                               "up_to": method.tiers[index].up_to},
-                  value, {"share_before": share})
-        outcome = Outcome(cls_id, tier, [ev], method.above(index), detail=dict(info))
-        if index > 0:
-            needed = lowest.get(ids[index - 1])
-            if needed is not None:
-                outcome.why_not = [Eval(False, "compare", method.fact, {"min": needed}, value)]
-        result[cid] = outcome
-    return result

@@ -14,22 +14,11 @@ import functools
 from dataclasses import dataclass, field
 
 from followup.problems import Problem, problem
-from followup.rules.conditions import Always, Compiler, Condition
-from followup.rules.methods import (
-    Cadence,
-    Dimension,
-    FirstMatch,
-    LowestOf,
-    Method,
-    Rank,
-    Score,
-    ScoreRule,
-    Tier,
-)
+from followup.rules.conditions import Compiler, Condition
+from followup.rules.methods import METHODS, Cadence, Method, Parsing, Tier
 from followup.rules.workdays import MAX_DAYS
 
 FACT_TYPES = ("choice", "multi", "number", "date", "bool", "text")
-METHODS = ("first-match", "lowest-of", "score", "rank")
 TRUE_WORDS = {"true", "yes", "y", "是", "有", "对", "1"}
 FALSE_WORDS = {"false", "no", "n", "否", "无", "没有", "0"}
 
@@ -332,42 +321,21 @@ class _Builder:
         return result
 
     def method(self, spec: dict, path: tuple, facts: dict[str, Fact]) -> Method | None:
+        """The classification's grading method, looked up by name in the registry
+        (:data:`followup.rules.methods.METHODS`), which parses its own keys."""
         name = spec.get("method")
-        if name not in METHODS:
+        kind = METHODS.get(name) if isinstance(name, str) else None
+        if kind is None:
             self.fail("FU503", path + ("method",), method=str(name), allowed=", ".join(METHODS),
                       suggestion=suggest(name, METHODS))
             return None
         compiler = Compiler(self.file, facts, self._normaliser(facts))
-        tiers = self.tiers(spec, path, compiler, name)
+        tiers = self.tiers(spec, path, compiler, kind.tier_conditions)
         if tiers is None:
             return None
-        method: Method | None
-        if name == "first-match":
-            if not isinstance(tiers[-1].when, Always):
-                self.fail("FU505", path + ("tiers", len(tiers) - 1), reason="last-not-catch-all")
-            method = FirstMatch(tiers)
-        elif name == "lowest-of":
-            method = LowestOf(tiers, self.dimensions(spec, path, compiler, tiers))
-        elif name == "score":
-            method = Score(tiers, self.score_rules(spec, path, compiler))
-            if tiers[-1].min_points not in (None, 0):
-                self.fail("FU505", path + ("tiers", len(tiers) - 1), reason="last-not-catch-all")
-            points = [t.min_points or 0 for t in tiers]
-            if points != sorted(points, reverse=True):
-                self.fail("FU505", path + ("tiers",), reason="order")
-        else:
-            by = spec.get("by") or {}
-            fact = by.get("fact") if isinstance(by, dict) else None
-            if not isinstance(fact, str) or fact not in facts or facts[fact].type != "number":
-                self.fail("FU504", path + ("by",), fact=str(fact))
-                return None
-            basis = spec.get("basis", "value")
-            if basis not in ("value", "customers"):
-                self.fail("FU508", path + ("basis",), value=str(basis), allowed="value, customers")
-            shares = [t.up_to for t in tiers if t.up_to is not None]
-            if shares != sorted(shares) or any(not 0 < s <= 1 for s in shares):
-                self.fail("FU505", path + ("tiers",), reason="order")
-            method = Rank(tiers, fact, basis)
+        method = kind.parse(spec, path, tiers, Parsing(facts, self.fail, compiler.compile, _label))
+        if method is None:
+            return None
         self.problems.extend(compiler.problems)
         ids = {t.id for t in tiers}
         for i, t in enumerate(tiers):
@@ -381,7 +349,9 @@ class _Builder:
                               allowed="{days: N} or {workdays: N}")
         return method
 
-    def tiers(self, spec: dict, path: tuple, compiler: Compiler, method: str) -> list[Tier] | None:
+    def tiers(self, spec: dict, path: tuple, compiler: Compiler,
+              conditions: bool) -> list[Tier] | None:
+        """The classification's tiers; ``conditions``: each has a ``when:`` (first-match)."""
         raw = spec.get("tiers")
         if not isinstance(raw, list) or not raw:
             self.fail("FU505", path + ("tiers",), reason="missing")
@@ -397,7 +367,7 @@ class _Builder:
                 self.fail("FU505", tpath + ("id",), reason="duplicate", tier=tid)
             seen.add(tid)
             when = compiler.compile(t.get("when", "always"), tpath + ("when",)) \
-                if method == "first-match" else None
+                if conditions else None
             aim = t.get("aim", True)
             if not isinstance(aim, bool):
                 self.fail("FU508", tpath + ("aim",), value=str(aim), allowed="true, false")
@@ -447,46 +417,6 @@ class _Builder:
                 return Cadence(days=n) if unit == "days" else Cadence(workdays=n)
         self.fail("FU508", path, value=str(raw), allowed="{days: N} or {workdays: N}")
         return None
-
-    def dimensions(self, spec, path, compiler, tiers) -> list[Dimension]:
-        raw = spec.get("dimensions")
-        ids = [t.id for t in tiers]
-        dims = []
-        if not isinstance(raw, list) or not raw:
-            self.fail("FU505", path + ("dimensions",), reason="missing")
-            return dims
-        for i, d in enumerate(raw):
-            dpath = path + ("dimensions", i)
-            if not isinstance(d, dict) or "id" not in d or not isinstance(d.get("grades"), dict):
-                self.fail("FU506", dpath, expected="{id:, label:, grades: {A: condition, ...}}")
-                continue
-            grades = []
-            for tier_id, cond in d["grades"].items():
-                if str(tier_id) not in ids:
-                    self.fail("FU505", dpath + ("grades", tier_id), reason="unknown-tier",
-                              tier=str(tier_id))
-                    continue
-                grades.append((str(tier_id), compiler.compile(cond, dpath + ("grades", tier_id))))
-            grades.sort(key=lambda g: ids.index(g[0]))
-            dims.append(Dimension(str(d["id"]), _label(d.get("label"), str(d["id"])), grades,
-                                  str(d.get("when_missing", "skip"))))
-        return dims
-
-    def score_rules(self, spec, path, compiler) -> list[ScoreRule]:
-        raw = spec.get("points")
-        rules = []
-        if not isinstance(raw, list) or not raw:
-            self.fail("FU505", path + ("points",), reason="missing")
-            return rules
-        for i, r in enumerate(raw):
-            rpath = path + ("points", i)
-            pts = r.get("points") if isinstance(r, dict) else None
-            if not isinstance(pts, (int, float)) or isinstance(pts, bool):
-                self.fail("FU506", rpath, expected="{when: condition, points: N}")
-                continue
-            rules.append(ScoreRule(compiler.compile(r.get("when"), rpath + ("when",)), pts,
-                                   _label(r.get("label"), "")))
-        return rules
 
     def _normaliser(self, facts: dict[str, Fact]):
         def normalise(fact_name, value, path):

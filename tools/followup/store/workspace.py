@@ -53,10 +53,12 @@ class Workspace:
     identities: dict = field(default_factory=dict, repr=False)  # path -> found while reading (lean)
 
     def full_record(self, customer: Customer) -> Customer:
-        """``customer`` with its whole log: a lean load's record read again (see
-        :func:`parse_customer_file`), for the few records a check needs in full -- the
-        protection period of a customer registered twice (撞单) counts follow-ups."""
-        if customer.log is not None:
+        """``customer`` with its whole log, notes and body: a lean load's record read again
+        (see :func:`parse_customer_file`), for the records a check needs in full -- the
+        protection period of a customer registered twice (撞单) counts follow-ups; a check
+        family that declares ``full_records`` gets every record this way
+        (``followup.checks.run_checks``)."""
+        if not self.lean:
             return customer
         full = self.memo.setdefault("full_records", {})
         if customer.path not in full:

@@ -37,7 +37,6 @@ from followup.engine.grading import grade_all
 from followup.engine.identity import identities
 from followup.engine.records import ID_PATTERN, parse_customer
 from followup.problems import Problem, problem
-from followup.rules.methods import Rank
 from followup.store import yaml12
 from followup.store.writer import WriteRefused, create_new
 from followup.text.i18n import problem_text
@@ -671,7 +670,7 @@ def write_planned(ws, plan: ImportPlan, workers: int = 16) -> None:
         else:
             plan.problems.append(problem("FU812", plan.label, line=p.row, col=1, path_=p.path,
                                          reason=reason, cell=f"A{p.row}"))
-    if any(isinstance(c.method, Rank) for c in ws.rules.playbook.classifications.values()):
+    if any(c.method.needs_population for c in ws.rules.playbook.classifications.values()):
         plan.regraded = regrade(ws.root, ws.as_of)
 
 
