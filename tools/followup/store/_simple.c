@@ -16,7 +16,9 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#define MAX_DEPTH 32
+/* yaml12.MAX_FLOW_DEPTH: flow collections nested deeper are left to the exact reader, which
+ * refuses documents deeper than yaml12.MAX_DEPTH (this reader starts counting at 0) */
+#define MAX_FLOW_DEPTH 28
 
 static PyObject *plain_memo;    /* dict: text -> typed value (yaml12._PLAIN_MEMO) */
 static PyObject *plain_typer;   /* yaml12._plain_cached */
@@ -315,7 +317,7 @@ static PyObject *flow_value(Doc *d, enum token kind, Py_ssize_t tok_start, Py_ss
 /* yaml12._simple_flow: the one-line flow collection at *pos ("{" or "[") */
 static PyObject *flow(Doc *d, Py_ssize_t *pos, Py_ssize_t end, int depth)
 {
-    if (depth > MAX_DEPTH)
+    if (depth > MAX_FLOW_DEPTH)
         return NULL;
     int is_map = CH(d, *pos) == '{';
     enum token closing = is_map ? T_CLOSE_MAP : T_CLOSE_SEQ;
