@@ -848,7 +848,7 @@ def _load_ruamel(text: str):
         raise YamlError(code, line, col, problem) from None
     except ValueError as exc:  # pragma: no cover - impossible dates are screened before
         raise YamlError("FU012", 1, 1, str(exc)) from None
-    except Exception as exc:  # noqa: BLE001 - ruamel's own gaps ("overlap in comment", ...)
+    except Exception as exc:  # ruamel's own gaps ("overlap in comment", ...)
         offset = getattr(exc, "position", None) or 0  # a ReaderError knows where it stopped
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
