@@ -287,6 +287,7 @@ _RISKY = re.compile(
     re.M,
 )
 _COMMENT_LINES = re.compile(r"^[ ]*#.*$", re.M)
+_TOKEN_AT = re.compile(r"line: (\d+), col: (\d+)")
 
 
 def load_libyaml(text: str):
@@ -852,8 +853,12 @@ def _load_ruamel(text: str):
         offset = getattr(exc, "position", None) or 0  # a ReaderError knows where it stopped
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        detail = str(exc).split("\n")[0][:120]
-        raise YamlError("FU005", line, col, f"the round-trip reader cannot read this: {detail}") from None
+        token = _TOKEN_AT.search(str(exc))  # "overlap in comment [CommentToken(..., line: 2, col: 11)"
+        if token is not None:
+            line, col = int(token[1]) + 1, int(token[2]) + 1
+        detail = ("a comment between a key and its value: move it above the key" if token
+                  else f"the round-trip reader cannot read this ({type(exc).__name__})")
+        raise YamlError("FU005", line, col, detail) from None
     return to_plain(tree), tree
 
 
