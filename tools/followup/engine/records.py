@@ -45,6 +45,7 @@ COMPUTED_KEYS = ("tier", "due")
 REQUIRED_KEYS = ("id", "name", "owner", "registered")
 LOG_KEYS = ("date", "channel", "by", "note", "outcome", "set", "next", "tier")
 _LOG_KEY_SET = frozenset(LOG_KEYS)
+SUGGESTED_KEYS = 100  # unknown keys of one file that get a "did you mean"
 CONTACT_KEYS = ("name", "role", "phone", "email", "wechat", "decision_maker", "note")
 
 
@@ -366,10 +367,17 @@ class _Parser:
 
     def unknown_keys(self) -> None:
         facts = self.playbook.fact_names
+        known = None
+        suggested = 0
         for key in self.data:
             if key not in _CORE_KEY_SET and key not in facts:
+                if known is None:
+                    known = set(CORE_KEYS) | facts
+                # a close match is worth a look for a few typos; past SUGGESTED_KEYS the file
+                # is something else pasted in, and difflib per key would make `check` slow
+                suggested += 1
                 self.fail("FU107", (key,), warning=True, key=str(key),
-                          suggestion=suggest(key, set(CORE_KEYS) | facts))
+                          suggestion=suggest(key, known) if suggested <= SUGGESTED_KEYS else "")
 
 
 def _str(value) -> str:

@@ -736,6 +736,32 @@ def _pos(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def impossible_dates(text: str) -> list[YamlError]:
+    """Every plain scalar of ``text`` that looks like a date but is none (``2026-02-30``),
+    in document order: the readers stop at the first, ``check`` reports them all."""
+    try:
+        node = compose(text)
+    except YamlError:
+        return []
+    found, stack, seen = [], [node], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))  # an alias is the same node again
+        if isinstance(node, ScalarNode):
+            if node.tag == PLAIN:
+                try:
+                    resolve_plain(node.value)
+                except ValueError:
+                    found.append(YamlError("FU012", *_pos(node), node.value))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, MappingNode):
+            stack.extend(child for pair in reversed(node.value) for child in reversed(pair))
+    return found
+
+
 # --- locating a key path in a document ---------------------------------------------
 
 
@@ -780,9 +806,16 @@ def locate_key(text: str, key_path: tuple) -> tuple[int, int] | None:
 
 def _child(node, step):
     if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            if _scalar_text(key_node) == str(step):
-                return value_node
+        # an index per mapping, built on the first look-up: `check` locates every problem, and
+        # a file with 60,000 unknown keys must not cost 60,000 walks over 60,000 keys
+        index = getattr(node, "followup_index", None)
+        if index is None:
+            index = node.followup_index = {}
+            for key_node, value_node in node.value:
+                text = _scalar_text(key_node)
+                if text is not None:
+                    index.setdefault(text, value_node)  # the first, as a walk would find
+        return index.get(str(step))
     elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
         return node.value[step]
     return None
