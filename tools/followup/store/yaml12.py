@@ -269,7 +269,7 @@ def load_fast(text: str):
     if data is not _NOT_SIMPLE:
         return data
     data = load_libyaml(text)
-    if _RISKY.search(_COMMENT_LINES.sub("", text)):
+    if _RISKY_CHARS.search(text) or _RISKY.search(_COMMENT_LINES.sub("", text)):
         data = _load_ruamel(text)[0]  # where libyaml and ruamel may differ, ruamel decides
     return data
 
@@ -278,14 +278,19 @@ def load_fast(text: str):
 # tests/test_yaml_suite.py): tabs, line breaks other than LF and CR, control characters;
 # anchors, aliases, tags and reserved indicators where a token starts; a comment right after
 # a block scalar's header or where a key's value should follow; lines of spaces alone (in
-# block and multi-line scalars). A document with any of them outside its comment lines is
-# also read by ruamel -- which writes our files, so its reading (or refusal) is the one that
-# counts: a file `check` accepts is then always one `grade --write` and `log` can rewrite.
-_RISKY = re.compile(
-    "[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"
-    r"|(?:^|[ \[{,])[&*!%@`]|:[ ]+#|[|>][-+0-9]*[ ]*#|^[ ]+\r?$",
-    re.M,
-)
+# block and multi-line scalars); a value right after a quoted key's colon (`"a":b`); document
+# markers. A document with any of them (the patterns: outside its comment lines) is also read
+# by ruamel -- which writes our files, so its reading (or refusal) is the one that counts: a
+# file `check` accepts is then always one `grade --write` and `log` can rewrite.
+_RISKY_CHARS = re.compile(  # anywhere: libyaml takes NEL for a line break even in a comment
+    "[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_RISKY = re.compile(  # outside comment lines
+    r"(?:^|[ \[{,])[&*!%@`]"  # anchor, alias, tag, directive, reserved
+    r"|:[ ]+#|[|>][-+0-9]*[ ]*#"  # a comment after a key's colon, after a block header
+    r"|^[ ]+\r?$"  # a line of spaces alone
+    r"|['\"][ ]*:[^ \r\n]"  # "a":b
+    r"|^(?:---|\.\.\.)(?=[ \r\n]|$)",  # document markers (several documents, or none)
+    re.M)
 _COMMENT_LINES = re.compile(r"^[ ]*#.*$", re.M)
 _TOKEN_AT = re.compile(r"line: (\d+), col: (\d+)")
 
