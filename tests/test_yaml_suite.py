@@ -10,11 +10,13 @@ compiled) either decline or read exactly that.
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
-from followup.store import yaml12
+from conftest import REPO
+from followup.store import document, yaml12
 from test_yaml_agreement import same
 
 SUITE = Path(__file__).parent / "yaml_suite"
@@ -52,3 +54,38 @@ def test_the_suite_reaches_both_paths():
     fronts = [case for case in CASES if isinstance(read(yaml12.load_fast, case["yaml"])[1], dict)]
     simple = [case for case in fronts if yaml12.load_simple(case["yaml"]) is not yaml12._NOT_SIMPLE]
     assert len(fronts) >= 80 and len(simple) >= 10
+
+
+PIECES = ["\t", " ", "#", "# 注释", ":", ": ", "- ", "&a ", "*a", "!", "! ", "|", ">", "'", '"', "[", "]",
+          "{", "}", ",", "\n", "\n\n", "  ", "\x85", "\u2028", "? ", "%", "@", "`", "\r", "\r\n", "...",
+          "---", "2026-02-30", "2026-11-02 10:00:00.1234567", "~", "yes", "010", "\\", "\ufeff", "张"]
+
+
+def mutated(rng: random.Random, text: str) -> str:
+    for _ in range(rng.randint(1, 3)):
+        i = rng.randint(0, len(text))
+        if rng.random() < 0.75:
+            text = text[:i] + rng.choice(PIECES) + text[i:]
+        else:
+            text = text[:i] + text[i + rng.randint(1, 3):]
+    return text
+
+
+@pytest.mark.parametrize("chunk", range(4))
+def test_the_readers_agree_on_mutated_suite_cases_and_customer_files(chunk):
+    """Each case and sample customer with one to three random edits: the same promise."""
+    sources = [case["yaml"] for case in CASES] + [
+        document.split(path.name, path.read_bytes()).yaml_text
+        for path in sorted((REPO / "customers").glob("*.md"))]
+    rng = random.Random(chunk)
+    disagreements = []
+    for _ in range(1000):
+        text = mutated(rng, rng.choice(sources))
+        fast = read(yaml12.load_fast, text)
+        roundtrip = read(lambda t: yaml12.load_roundtrip(t)[0], text)
+        if fast[0] == "ok" and isinstance(fast[1], dict):
+            if roundtrip[0] != "ok" or not same(fast[1], roundtrip[1]):
+                disagreements.append((text, fast, roundtrip))
+        elif fast[0] == "error" and roundtrip[0] == "ok":
+            disagreements.append((text, fast, roundtrip))
+    assert disagreements == []
