@@ -134,6 +134,7 @@ class _Parser:
         self.problems: list[Problem] = []
         self.channels = playbook.channels  # read for every log entry
         self.people = team.people
+        self.unknown_count = 0  # unknown keys so far, at the top and in log entries
 
     def fail(self, code: str, path: tuple, warning: bool = False, **params) -> None:
         self.problems.append(problem(code, self.path, path=path, warning=warning, **params))
@@ -329,7 +330,7 @@ class _Parser:
         for key in item:
             if key not in _LOG_KEY_SET:
                 self.fail("FU107", ("log", i, key), warning=True, key=str(key),
-                          suggestion=suggest(key, LOG_KEYS))
+                          suggestion=self.suggest_key(key, LOG_KEYS))
 
     def updates(self, i: int, updates) -> dict:
         """A log entry's ``set:``: the facts it changed, the unknown ones left out."""
@@ -368,16 +369,18 @@ class _Parser:
     def unknown_keys(self) -> None:
         facts = self.playbook.fact_names
         known = None
-        suggested = 0
         for key in self.data:
             if key not in _CORE_KEY_SET and key not in facts:
                 if known is None:
                     known = set(CORE_KEYS) | facts
-                # a close match is worth a look for a few typos; past SUGGESTED_KEYS the file
-                # is something else pasted in, and difflib per key would make `check` slow
-                suggested += 1
                 self.fail("FU107", (key,), warning=True, key=str(key),
-                          suggestion=suggest(key, known) if suggested <= SUGGESTED_KEYS else "")
+                          suggestion=self.suggest_key(key, known))
+
+    def suggest_key(self, key, known) -> str:
+        """A close match is worth a look for a few typos; past ``SUGGESTED_KEYS`` unknown keys
+        the file is something else pasted in, and difflib per key would make `check` slow."""
+        self.unknown_count += 1
+        return suggest(key, known) if self.unknown_count <= SUGGESTED_KEYS else ""
 
 
 def _str(value) -> str:
