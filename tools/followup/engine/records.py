@@ -292,9 +292,11 @@ class _Parser:
             day = item.get("date")
             if day is None:
                 self.fail("FU201", ("log", i), reason="date")
+                self.next_date(i, item.get("next"), None)  # its other date is still checked
                 continue
             if type(day) is not dt.date and not _is_date(day):
                 self.fail("FU108", ("log", i, "date"), key="date", value=str(day))
+                self.next_date(i, item.get("next"), None)
                 continue
             if previous and day < previous:
                 self.fail("FU202", ("log", i, "date"), date=str(day), previous=str(previous))
@@ -346,12 +348,15 @@ class _Parser:
             clean[name] = value
         return clean
 
-    def next_date(self, i: int, nxt, day: dt.date) -> dt.date | None:
-        """A log entry's ``next:``: a date not before the entry's own, else None."""
+    def next_date(self, i: int, nxt, day: dt.date | None) -> dt.date | None:
+        """A log entry's ``next:``: a date not before the entry's own (when that is one),
+        else None."""
+        if nxt is None:
+            return None
         if not _is_date(nxt):
             self.fail("FU108", ("log", i, "next"), key="next", value=str(nxt))
             return None
-        if nxt < day:
+        if day is not None and nxt < day:
             self.fail("FU207", ("log", i, "next"), next=str(nxt), date=str(day))
             return None
         return nxt
