@@ -8,7 +8,7 @@
  * falls back to libyaml: this module may decline more than the Python reader, never read
  * differently. Typing a plain scalar (dates, numbers, booleans, null) is left to the
  * Python function it is given (yaml12._plain_cached), so YAML 1.2 typing lives in one place.
- * tests/test_yaml_accelerated.py holds the two readers to the same results.
+ * tests/test_yaml_compiled.py holds the two readers to the same results.
  *
  * Why C: the Python reader costs ~0.2 ms a customer file, a third of a cold `check`;
  * this one ~0.02 ms (docs/performance.md).
