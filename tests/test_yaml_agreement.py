@@ -190,6 +190,10 @@ DISAGREED = {
                                                  "due: 2026-11-23"),
     "nested-250-deep": ("source: " + "[" * 250 + "]" * 250, "FU005"),
     "nested-33-deep": ("source: " + "[" * 32 + "]" * 32, "FU005"),
+    "nested-32-deep": ("source: 展会\ntags: " + "[" * 31 + "]" * 31, None),
+    "anchor-and-alias": ("source: &src 展会\nreferred_by: *src", None),
+    "block-scalar": ("source: |\n  展会\n  (第二行)", None),
+    "comment-between-key-and-value-inside": ("source:    # 来源\n  展会", None),
 }
 SAMPLE = REPO / "customers" / "haicheng-talc.md"
 
@@ -213,7 +217,7 @@ def test_the_readers_agree_where_they_used_to_differ(name):
 
 
 @pytest.mark.parametrize("name", sorted(DISAGREED))
-def test_a_file_check_accepts_is_one_grade_write_can_rewrite(name, empty_repo, capsys):
+def test_a_file_check_accepts_is_one_grade_write_and_log_can_rewrite(name, empty_repo, capsys):
     line, code, *replaced = DISAGREED[name]
     text = SAMPLE.read_text(encoding="utf-8").replace((replaced or ["source: 展会"])[0], line)
     target = empty_repo / "customers" / SAMPLE.name
@@ -230,6 +234,15 @@ def test_a_file_check_accepts_is_one_grade_write_can_rewrite(name, empty_repo, c
         assert exit_code == 0 and "tier: A" in target.read_text(encoding="utf-8")
     else:
         assert target.read_bytes() == before
+    before = target.read_bytes()
+    exit_code = main(["log", "haicheng-talc", "--root", str(empty_repo), "--as-of", "2026-11-22",
+                      "--date", "2026-11-22", "--channel", "电话", "--note", "再次报价"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "internal error" not in err
+    if code is None:
+        assert exit_code == 0 and "再次报价" in target.read_text(encoding="utf-8")
+    else:
+        assert exit_code == 1 and target.read_bytes() == before
 
 
 def test_fractions_beyond_microseconds_round_as_the_round_trip_reader_rounds():
