@@ -10,12 +10,15 @@ equal data, or both refuse the document.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import random
 
 import pytest
 from ruamel.yaml.error import YAMLError as RuamelError
 
+from conftest import REPO
+from followup.cli import main
 from followup.store import yaml12
 
 TRICKY = [
@@ -166,3 +169,107 @@ def test_alias_bomb_is_refused_before_anything_walks_it():
     with pytest.raises(yaml12.YamlError) as exc:
         yaml12.load_fast("\n".join(lines))
     assert exc.value.code == "FU008"
+
+
+# --- issue 13: what one reader accepted and the other refused or read differently --------
+
+# (what replaces the customer's `source: 展会` line -- or the line named third --, the code
+# `check` must give or None)
+DISAGREED = {
+    "trailing-tab": ("source: 展会\t", "FU006"),
+    "tab-inside-a-value": ("source: 展\t会", "FU006"),
+    "nel-line-break": ("source: 展会\x85city: 海城", "FU005"),
+    "ls-line-break": ("source: 展\u2028会", "FU005"),
+    "ps-line-break": ("source: 展\u2029会", "FU005"),
+    "anchor-with-colon": ("source: &a:b 张敏", None),
+    "lone-non-specific-tag": ("source: !", None),
+    "tag-before-value": ("source: ! 展会", None),
+    "seven-digit-fraction": ("source: 展会\nmet_at: 2026-11-02 10:00:00.1234567", None),
+    "value-after-two-comment-lines": ("source:    # 来源\n        # 见备注\n  展会\n\n", "FU005"),
+    "value-after-two-comment-lines-at-the-end": ("due:    # 到期\n        # 见正文\n  2026-11-23", None,
+                                                 "due: 2026-11-23"),
+    "nested-250-deep": ("source: " + "[" * 250 + "]" * 250, "FU005"),
+    "nested-33-deep": ("source: " + "[" * 32 + "]" * 32, "FU005"),
+    "nested-32-deep": ("source: 展会\ntags: " + "[" * 31 + "]" * 31, None),
+    "anchor-and-alias": ("source: &src 展会\nreferred_by: *src", None),
+    "block-scalar": ("source: |\n  展会\n  (第二行)", None),
+    "comment-between-key-and-value-inside": ("source:    # 来源\n  展会", None),
+}
+SAMPLE = REPO / "customers" / "haicheng-talc.md"
+
+
+def read_or_refuse(reader, text):
+    try:
+        return "ok", reader(text)
+    except yaml12.YamlError as exc:
+        return "error", exc.code
+
+
+@pytest.mark.parametrize("name", sorted(DISAGREED))
+def test_the_readers_agree_where_they_used_to_differ(name):
+    line = DISAGREED[name][0]
+    text = f"name: 张敏\nowner: li-ming\n{line}\n"
+    fast, roundtrip = (read_or_refuse(yaml12.load_fast, text),
+                       read_or_refuse(lambda t: yaml12.load_roundtrip(t)[0], text))
+    assert fast[0] == roundtrip[0]
+    if fast[0] == "ok":
+        assert same(fast[1], roundtrip[1])
+
+
+@pytest.mark.parametrize("name", sorted(DISAGREED))
+def test_a_file_check_accepts_is_one_grade_write_and_log_can_rewrite(name, empty_repo, capsys):
+    line, code, *replaced = DISAGREED[name]
+    text = SAMPLE.read_text(encoding="utf-8").replace((replaced or ["source: 展会"])[0], line)
+    target = empty_repo / "customers" / SAMPLE.name
+    target.write_text(text.replace("tier: A", "tier: C"), encoding="utf-8")  # stale: grade writes
+    before = target.read_bytes()
+    main(["check", "--root", str(empty_repo), "--as-of", "2026-11-22", "--format", "json"])
+    out, err = capsys.readouterr()
+    errors = [p["code"] for p in json.loads(out)["problems"] if p["severity"] == "error"]
+    assert errors == ([code] if code else ["FU301"])
+    exit_code = main(["grade", "--write", "--root", str(empty_repo), "--as-of", "2026-11-22"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "internal error" not in err
+    if code is None:
+        assert exit_code == 0 and "tier: A" in target.read_text(encoding="utf-8")
+    else:
+        assert target.read_bytes() == before
+    before = target.read_bytes()
+    exit_code = main(["log", "haicheng-talc", "--root", str(empty_repo), "--as-of", "2026-11-22",
+                      "--date", "2026-11-22", "--channel", "电话", "--note", "再次报价"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "internal error" not in err
+    if code is None:
+        assert exit_code == 0 and "再次报价" in target.read_text(encoding="utf-8")
+    else:
+        assert exit_code == 1 and target.read_bytes() == before
+
+
+def test_fractions_beyond_microseconds_round_as_the_round_trip_reader_rounds():
+    for text, micro in (("2026-11-02 10:00:00.1234565", 123457), ("2026-11-02 10:00:00.1234564", 123456),
+                        ("2026-11-02 10:00:00.9999995", 0)):
+        assert yaml12.resolve_plain(text).microsecond == micro
+        assert yaml12.load_roundtrip(f"t: {text}\n")[0]["t"].microsecond == micro
+
+
+def test_nesting_is_bounded_with_a_position_in_both_readers():
+    ok = "k: " + "[" * 31 + "]" * 31 + "\n"  # the top mapping and 31 sequences: 32 levels
+    assert yaml12.load_fast(ok) == yaml12.load_roundtrip(ok)[0]
+    for depth in (32, 250, 999, 5000):
+        text = "k: " + "[" * depth + "]" * depth + "\n"
+        for reader in (yaml12.load_fast, yaml12.load_roundtrip):
+            with pytest.raises(yaml12.YamlError) as exc:
+                reader(text)
+            assert exc.value.code == "FU005" and exc.value.line == 1
+    block = "k:\n" + "".join("  " * i + "- \n" for i in range(1, 40))
+    with pytest.raises(yaml12.YamlError) as exc:
+        yaml12.load_fast(block)
+    assert (exc.value.code, exc.value.line) == ("FU005", 33)
+
+
+def test_text_that_is_not_utf8_is_an_error_not_a_crash():
+    text = b"name: \xff\xfe\n".decode("utf-8", errors="surrogateescape")
+    for reader in (yaml12.load_fast, yaml12.load_roundtrip):
+        with pytest.raises(yaml12.YamlError) as exc:
+            reader(text)
+        assert (exc.value.code, exc.value.line, exc.value.col) == ("FU005", 1, 7)

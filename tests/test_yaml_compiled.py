@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 import random
 import shutil
 import tracemalloc
@@ -188,3 +189,24 @@ def test_reading_and_declining_leak_nothing():
     tracemalloc.stop()
     grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
     assert grown < 20_000, f"{grown} bytes kept after 1,500 reads"
+
+
+@needs_compiled
+def test_both_simple_readers_stop_at_the_same_flow_depth_inside_the_limit():
+    # the deepest a simple reader's flow collection sits: top mapping, log sequence, entry
+    for flows in range(yaml12.MAX_FLOW_DEPTH - 1, yaml12.MAX_FLOW_DEPTH + 4):
+        text = "log:\n  - note: " + "[" * flows + "]" * flows + "\n"
+        read = agree(text)
+        assert read == (flows <= yaml12.MAX_FLOW_DEPTH + 1)  # depths 0 .. MAX_FLOW_DEPTH
+        if read:  # what a simple reader reads is within MAX_DEPTH, as the exact reader says
+            assert same(yaml12.load_libyaml(text), yaml12.load_simple_python(text))
+        else:
+            with pytest.raises(yaml12.YamlError):
+                yaml12.load_fast(text)
+
+
+@needs_compiled
+def test_the_yaml_test_suite_through_both_simple_readers():
+    cases = json.loads((ROOT / "tests" / "yaml_suite" / "cases.json").read_text(encoding="utf-8"))
+    read = sum(agree(case["yaml"]) for case in cases)
+    assert read >= 10

@@ -45,6 +45,7 @@ COMPUTED_KEYS = ("tier", "due")
 REQUIRED_KEYS = ("id", "name", "owner", "registered")
 LOG_KEYS = ("date", "channel", "by", "note", "outcome", "set", "next", "tier")
 _LOG_KEY_SET = frozenset(LOG_KEYS)
+SUGGESTED_KEYS = 100  # unknown keys of one file that get a "did you mean"
 CONTACT_KEYS = ("name", "role", "phone", "email", "wechat", "decision_maker", "note")
 
 
@@ -133,6 +134,7 @@ class _Parser:
         self.problems: list[Problem] = []
         self.channels = playbook.channels  # read for every log entry
         self.people = team.people
+        self.unknown_count = 0  # unknown keys so far, at the top and in log entries
 
     def fail(self, code: str, path: tuple, warning: bool = False, **params) -> None:
         self.problems.append(problem(code, self.path, path=path, warning=warning, **params))
@@ -290,9 +292,11 @@ class _Parser:
             day = item.get("date")
             if day is None:
                 self.fail("FU201", ("log", i), reason="date")
+                self.next_date(i, item.get("next"), None)  # its other date is still checked
                 continue
             if type(day) is not dt.date and not _is_date(day):
                 self.fail("FU108", ("log", i, "date"), key="date", value=str(day))
+                self.next_date(i, item.get("next"), None)
                 continue
             if previous and day < previous:
                 self.fail("FU202", ("log", i, "date"), date=str(day), previous=str(previous))
@@ -328,7 +332,7 @@ class _Parser:
         for key in item:
             if key not in _LOG_KEY_SET:
                 self.fail("FU107", ("log", i, key), warning=True, key=str(key),
-                          suggestion=suggest(key, LOG_KEYS))
+                          suggestion=self.suggest_key(key, LOG_KEYS))
 
     def updates(self, i: int, updates) -> dict:
         """A log entry's ``set:``: the facts it changed, the unknown ones left out."""
@@ -344,12 +348,15 @@ class _Parser:
             clean[name] = value
         return clean
 
-    def next_date(self, i: int, nxt, day: dt.date) -> dt.date | None:
-        """A log entry's ``next:``: a date not before the entry's own, else None."""
+    def next_date(self, i: int, nxt, day: dt.date | None) -> dt.date | None:
+        """A log entry's ``next:``: a date not before the entry's own (when that is one),
+        else None."""
+        if nxt is None:
+            return None
         if not _is_date(nxt):
             self.fail("FU108", ("log", i, "next"), key="next", value=str(nxt))
             return None
-        if nxt < day:
+        if day is not None and nxt < day:
             self.fail("FU207", ("log", i, "next"), next=str(nxt), date=str(day))
             return None
         return nxt
@@ -366,10 +373,19 @@ class _Parser:
 
     def unknown_keys(self) -> None:
         facts = self.playbook.fact_names
+        known = None
         for key in self.data:
             if key not in _CORE_KEY_SET and key not in facts:
+                if known is None:
+                    known = set(CORE_KEYS) | facts
                 self.fail("FU107", (key,), warning=True, key=str(key),
-                          suggestion=suggest(key, set(CORE_KEYS) | facts))
+                          suggestion=self.suggest_key(key, known))
+
+    def suggest_key(self, key, known) -> str:
+        """A close match is worth a look for a few typos; past ``SUGGESTED_KEYS`` unknown keys
+        the file is something else pasted in, and difflib per key would make `check` slow."""
+        self.unknown_count += 1
+        return suggest(key, known) if self.unknown_count <= SUGGESTED_KEYS else ""
 
 
 def _str(value) -> str:

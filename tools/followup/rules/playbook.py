@@ -188,7 +188,16 @@ def _choice(fact: Fact, value):
 
 
 def suggest(word, options) -> str:
-    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.5)
+    """The closest of ``options`` to ``word`` ("" if none is close): remembered, because a
+    file repeats its mistakes (the same wrong channel or person in every log entry)."""
+    return _suggest(str(word), tuple(str(o) for o in options))
+
+
+@functools.lru_cache(maxsize=4096)
+def _suggest(word: str, options: tuple[str, ...]) -> str:
+    # ties are broken by the text itself (get_close_matches sorts score, word), so the order
+    # a set gives the options in does not change the answer
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
     return close[0] if close else ""
 
 

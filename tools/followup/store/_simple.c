@@ -8,7 +8,7 @@
  * falls back to libyaml: this module may decline more than the Python reader, never read
  * differently. Typing a plain scalar (dates, numbers, booleans, null) is left to the
  * Python function it is given (yaml12._plain_cached), so YAML 1.2 typing lives in one place.
- * tests/test_yaml_accelerated.py holds the two readers to the same results.
+ * tests/test_yaml_compiled.py holds the two readers to the same results.
  *
  * Why C: the Python reader costs ~0.2 ms a customer file, a third of a cold `check`;
  * this one ~0.02 ms (docs/performance.md).
@@ -16,7 +16,9 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#define MAX_DEPTH 32
+/* yaml12.MAX_FLOW_DEPTH: flow collections nested deeper are left to the exact reader, which
+ * refuses documents deeper than yaml12.MAX_DEPTH (this reader starts counting at 0) */
+#define MAX_FLOW_DEPTH 28
 
 static PyObject *plain_memo;    /* dict: text -> typed value (yaml12._PLAIN_MEMO) */
 static PyObject *plain_typer;   /* yaml12._plain_cached */
@@ -315,7 +317,7 @@ static PyObject *flow_value(Doc *d, enum token kind, Py_ssize_t tok_start, Py_ss
 /* yaml12._simple_flow: the one-line flow collection at *pos ("{" or "[") */
 static PyObject *flow(Doc *d, Py_ssize_t *pos, Py_ssize_t end, int depth)
 {
-    if (depth > MAX_DEPTH)
+    if (depth > MAX_FLOW_DEPTH)
         return NULL;
     int is_map = CH(d, *pos) == '{';
     enum token closing = is_map ? T_CLOSE_MAP : T_CLOSE_SEQ;

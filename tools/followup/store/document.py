@@ -89,8 +89,11 @@ def read_front_matter(doc: Document) -> tuple[dict | None, list[Problem]]:
     try:
         data = yaml12.load_fast(doc.yaml_text)
     except yaml12.YamlError as exc:
-        line, col = doc.file_position(exc.line, exc.col)
-        return None, [problem(exc.code, doc.path, line=line, col=col, detail=exc.detail)]
+        # one impossible date stops the reader; the others are found too, so that a file
+        # with several is fixed in one run, not one run per date
+        errors = (yaml12.impossible_dates(doc.yaml_text) if exc.code == "FU012" else []) or [exc]
+        return None, [problem(e.code, doc.path, line=line, col=col, detail=e.detail)
+                      for e in errors for line, col in [doc.file_position(e.line, e.col)]]
     if data is None:
         data = {}
     if not isinstance(data, dict):
