@@ -57,6 +57,15 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
               "stage `{value}` is not defined by the playbook", "stages: {allowed}"),
     "FU111": ("`{key}` 格式不对", "写成 {{until: 2026-12-01, reason: …}} 或 {{date: …, reason: …}}",
               "`{key}` is malformed", "write {{until: YYYY-MM-DD, reason: …}}"),
+    "FU112": ("电话 `{value}` 不是有效的电话号码",
+              "写成 11 位手机号或带区号的座机,如 \"138 1234 5678\"、\"0571-8888 1234 转 8\";"
+              "1.39E+10 这样的科学计数法或少一位、多一位的号码是表格软件改坏的,请找回原号码",
+              "phone `{value}` is not a valid phone number",
+              "write an 11-digit mobile or a landline with its area code, e.g. \"138 1234 5678\", "
+              "\"0571-8888 1234 ext. 8\"; 1.39E+10 or a digit too few or too many means a spreadsheet "
+              "damaged it: find the original number"),
+    "FU113": ("邮箱 `{value}` 不是有效的邮箱地址", "写成 名字@域名,例如 zhangsan@example.com",
+              "e-mail `{value}` is not a valid address", "write name@domain, e.g. zhangsan@example.com"),
     "FU201": ("跟进记录缺少日期或不是映射({reason})", "每条记录写成 {{date: 2026-11-22, channel: 电话, by: …, note: …}}",
               "log entry has no date or is not a mapping ({reason})", "write {{date:, channel:, by:, note:}}"),
     "FU202": ("跟进记录顺序错误:{date} 早于上一条 {previous}", "跟进记录按日期从旧到新追加在末尾",
@@ -85,6 +94,8 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
               "phone {value} also in {other} (owner {other_owner})", "possible duplicate; resolve by ownership rules"),
     "FU403": ("邮箱 {value} 同时出现在 {other}(负责人 {other_owner})", "可能是撞单:确认是否同一客户",
               "email {value} also in {other} (owner {other_owner})", "possible duplicate customer"),
+    "FU405": ("微信 {value} 同时出现在 {other}(负责人 {other_owner})", "可能是撞单:确认是否同一客户",
+              "WeChat {value} also in {other} (owner {other_owner})", "possible duplicate customer"),
     "FU501": ("找不到规则文件 {detail}", "检查 rules/followup.yaml 的 playbook: 路径",
               "rules file not found: {detail}", "check playbook: in rules/followup.yaml"),
     "FU502": ("未知的规则键 `{key}`", "{suggestion:(是不是 `@`?)}见 docs/rules.md",
