@@ -160,7 +160,8 @@ _COMPANY = re.compile(r"(公司|集团|厂|店|工作室|事务所|中心|医院
 # shorten it; 股份有限公司 is another kind of company, and so are the Latin forms below.
 _FORMS = (("股份有限公司", "股份"), ("股份公司", "股份"), ("有限责任公司", ""), ("有限公司", ""),
           ("公司", ""))
-_LATIN_FORMS = re.compile(r"(?:^|[\s,.])(?:(?P<ltd>co\.?,?\s*ltd|company\s+limited|ltd|limited|llc|co|company)"
+_LATIN_FORMS = re.compile(r"(?:^|[\s,.])(?:"
+                          r"(?P<ltd>co\.?,?\s*ltd|company\s+limited|ltd|limited|llc|co|company)"
                           r"|(?P<inc>inc|incorporated|corp|corporation)|(?P<gmbh>gmbh)|(?P<plc>plc))"
                           r"[\s,.]*$")
 _BRACKETED = re.compile(r"[((\[【].*?[))\]】]")
