@@ -21,7 +21,7 @@ from followup.cli import main
 from followup.store import yaml12
 from followup.store.document import split
 from followup.store.writer import WriteRefused, create_new
-from followup.transfer.importer import slug
+from followup.engine.registration import customer_id as slug
 
 AS_OF = "2026-11-22"
 REPO = Path(__file__).resolve().parent.parent
@@ -318,26 +318,51 @@ def test_default_owner_takes_rows_without_a_known_owner(empty_repo, capsys):
     assert {front(empty_repo, c)["owner"] for c in ("jia-fang-ke-ji", "yi-fang-ke-ji")} == {"chen-jing"}
 
 
-def test_rows_of_one_customer_merge_into_one_file(empty_repo, capsys):
-    """One row per contact person, as many sheets have: one customer file with both."""
+def test_rows_of_one_customer_merge_on_a_strong_identity_and_every_merge_is_shown(empty_repo, capsys):
+    """One row per contact person, as many sheets have: rows with the same id (编号) or the same
+    phone (an extension does not make it another line) become one file; the dry run lists
+    every merged row with the file and the identity it was merged on."""
     sheet = _sheet(empty_repo / "s.xlsx", [
-        ["华东精密机械有限公司", "李明", "王强", "13811112222", "2026/11/1", "2026/11/2 电话,要样品"],
-        ["华东精密机械有限公司", "李明", "刘芳", "13933334444", "2026/11/1", "2026/11/6 到访看厂"],
-        ["华东精密机械 有限公司", "王芳", "赵六", "13955556666", "2026/11/1", None],   # another owner
-    ], header=("客户名称", "负责人", "联系人", "电话", "登记日期", "跟进记录"))
-    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+        ["hua-dong", "华东精密机械有限公司", "李明", "王强", "13811112222", "2026/11/1", "2026/11/2 电话,要样品"],
+        ["hua-dong", "华东精密机械有限公司", "李明", "刘芳", "13933334444", "2026/11/1", "2026/11/6 到访看厂"],
+        [None, "华东精密机械公司", "李明", "王强", "138 1111 2222 转 8", "2026/11/1", "2026/11/9 电话"],
+        [None, "华东精密机械 有限公司", "王芳", "赵六", "13955556666", "2026/11/1", None],  # another owner
+    ], header=("编号", "客户名称", "负责人", "联系人", "电话", "登记日期", "跟进记录"))
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo))
     assert code == 0, out
-    assert "s.xlsx:3:1: FU820" in out and "s.xlsx:4:1: FU807" in out
-    assert sorted(snapshot(empty_repo)) == ["customers/hua-dong-jing-mi-ji-xie.md"]
-    data = front(empty_repo, "hua-dong-jing-mi-ji-xie")
-    assert [c["name"] for c in data["contacts"]] == ["王强", "刘芳"]
+    assert "s.xlsx:3:1: FU820" in out and "s.xlsx:4:1: FU820" in out and "s.xlsx:5:1: FU807" in out
+    assert "  第 3 行 → customers/hua-dong.md(id hua-dong)" in out
+    assert "  第 4 行 → customers/hua-dong.md(phone +8613811112222)" in out
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert sorted(snapshot(empty_repo)) == ["customers/hua-dong.md"]
+    data = front(empty_repo, "hua-dong")
+    assert [(c["name"], c["phone"]) for c in data["contacts"]] == [
+        ("王强", "13811112222"), ("刘芳", "13933334444")]
     assert [(e["date"], e.get("channel")) for e in data["log"]] == [
-        (dt.date(2026, 11, 2), "电话"), (dt.date(2026, 11, 6), "到访")]
+        (dt.date(2026, 11, 2), "电话"), (dt.date(2026, 11, 6), "到访"), (dt.date(2026, 11, 9), "电话")]
     assert "第 3 行(同一客户)已合并到这里" in (
-        empty_repo / "customers" / "hua-dong-jing-mi-ji-xie.md").read_text(encoding="utf-8")
+        empty_repo / "customers" / "hua-dong.md").read_text(encoding="utf-8")
     assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
     code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
     assert "已新建 0 个客户文件" in out
+
+
+def test_a_shared_company_name_alone_does_not_merge_rows(empty_repo, capsys):
+    """Two rows of one company name but no shared phone, e-mail, WeChat id or id: two files and
+    a warning to look (FU814), never a silent merge; 股份有限公司 is another company."""
+    sheet = _sheet(empty_repo / "s.xlsx", [
+        ["宁波海天塑机集团有限公司", "李明", "13811112222", "2026/11/1", None],
+        ["宁波海天塑机集团有限公司", "李明", "13933334444", "2026/11/1", None],
+        ["宁波海天塑机集团股份有限公司", "李明", "13955556666", "2026/11/1", None],
+    ])
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert code == 0, out
+    assert "s.xlsx:3:1: FU814" in out and "s.xlsx:4:1" not in out and "FU820" not in out
+    assert sorted(snapshot(empty_repo)) == ["customers/ning-bo-hai-tian-su-ji-ji-tuan-2.md",
+                                            "customers/ning-bo-hai-tian-su-ji-ji-tuan-3.md",
+                                            "customers/ning-bo-hai-tian-su-ji-ji-tuan.md"]
+    code, out = run(capsys, "check", "--root", str(empty_repo), "--as-of", AS_OF)
+    assert code == 0 and out.count("FU404") == 1, out  # the two 有限公司 files, as a warning
 
 
 def test_rows_matching_existing_customers_by_phone_email_or_company_are_skipped(empty_repo, capsys):

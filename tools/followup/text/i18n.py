@@ -96,6 +96,28 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
               "email {value} also in {other} (owner {other_owner})", "possible duplicate customer"),
     "FU405": ("微信 {value} 同时出现在 {other}(负责人 {other_owner})", "可能是撞单:确认是否同一客户",
               "WeChat {value} also in {other} (owner {other_owner})", "possible duplicate customer"),
+    # spreadsheet damage to a phone cell, found by `followup import` (the row is not imported)
+    "FU821": ("{cell}:{header} `{value}` 是科学计数法:表格软件已丢掉后几位数字,这一行不导入",
+              "在原表格里把这一列设为“文本”格式并填回完整号码(CSV 按“显示”保存会写成 1.39E+10);"
+              "丢掉的数字无法从这个文件恢复",
+              "{cell}: {header} `{value}` is in scientific notation: the spreadsheet dropped its last "
+              "digits; the row is not imported",
+              "format the column as Text in the original sheet and enter the full numbers; the lost "
+              "digits cannot be recovered from this file"),
+    "FU822": ("{cell}:{header} `{value}` 被表格软件变成了日期,这一行不导入",
+              "把这一列设为“文本”格式,填回原号码",
+              "{cell}: {header} `{value}` was turned into a date by the spreadsheet; the row is not "
+              "imported", "format the column as Text and enter the original number"),
+    "FU823": ("{cell}:{header} `{value}` 有 {digits} 位数字,手机号是 11 位:少了或多了数字,这一行不导入",
+              "核对原号码;座机请带区号,如 0571-8888 1234",
+              "{cell}: {header} `{value}` has {digits} digits, a mobile number has 11: digits were lost "
+              "or added; the row is not imported",
+              "check the original number; write a landline with its area code, e.g. 0571-8888 1234"),
+    "FU824": ("{cell}:{header} `{value}` 不是有效的电话号码,这一行不导入",
+              "写成手机号或带区号的座机,分机写作“转 8”;或在映射文件里把这一列改为 notes",
+              "{cell}: {header} `{value}` is not a valid phone number; the row is not imported",
+              "write a mobile or a landline with its area code, an extension as `ext. 8`; or map the "
+              "column to notes"),
     "FU501": ("找不到规则文件 {detail}", "检查 rules/followup.yaml 的 playbook: 路径",
               "rules file not found: {detail}", "check playbook: in rules/followup.yaml"),
     "FU502": ("未知的规则键 `{key}`", "{suggestion:(是不是 `@`?)}见 docs/rules.md",
