@@ -18,10 +18,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from followup.cli import main
+from followup.engine.registration import customer_id as slug
 from followup.store import yaml12
 from followup.store.document import split
 from followup.store.writer import WriteRefused, create_new
-from followup.engine.registration import customer_id as slug
 
 AS_OF = "2026-11-22"
 REPO = Path(__file__).resolve().parent.parent
@@ -323,8 +323,8 @@ def test_rows_of_one_customer_merge_on_a_strong_identity_and_every_merge_is_show
     phone (an extension does not make it another line) become one file; the dry run lists
     every merged row with the file and the identity it was merged on."""
     sheet = _sheet(empty_repo / "s.xlsx", [
-        ["hua-dong", "华东精密机械有限公司", "李明", "王强", "13811112222", "2026/11/1", "2026/11/2 电话,要样品"],
-        ["hua-dong", "华东精密机械有限公司", "李明", "刘芳", "13933334444", "2026/11/1", "2026/11/6 到访看厂"],
+        ["hua-dong", "华东精密机械有限公司", "李明", "王强", "13811112222", "2026/11/1", "2026/11/2 电话"],
+        ["hua-dong", "华东精密机械有限公司", "李明", "刘芳", "13933334444", "2026/11/1", "2026/11/6 到访"],
         [None, "华东精密机械公司", "李明", "王强", "138 1111 2222 转 8", "2026/11/1", "2026/11/9 电话"],
         [None, "华东精密机械 有限公司", "王芳", "赵六", "13955556666", "2026/11/1", None],  # another owner
     ], header=("编号", "客户名称", "负责人", "联系人", "电话", "登记日期", "跟进记录"))
