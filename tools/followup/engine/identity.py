@@ -174,12 +174,12 @@ def normalise_company(name: str) -> str:
     Noise: width, case, spaces, punctuation, bracketed notes ``(浦东)``, and 有限公司 /
     有限责任公司 / 公司 / Ltd (one legal form). Identity: every other word, a city or
     中国 prefix and 集团 included, and any other legal form (股份有限公司, Inc, GmbH),
-    kept as ``|form``.
+    kept as ``(form)``.
 
     >>> normalise_company("上海 星河科技有限公司(浦东)")
     '上海星河科技'
     >>> normalise_company("上海星河科技股份有限公司")
-    '上海星河科技|股份'
+    '上海星河科技(股份)'
     >>> normalise_company("Acme Co., Ltd.") == normalise_company("ACME Ltd")
     True
     """
@@ -199,7 +199,7 @@ def normalise_company(name: str) -> str:
     base = _NOT_WORD.sub("", text)
     if not base:
         return ""
-    return f"{base}|{form}" if form else base
+    return f"{base}({form})" if form else base  # brackets are gone from base: no clash
 
 
 # --- a record's identities ----------------------------------------------------------------------
