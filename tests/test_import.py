@@ -265,6 +265,38 @@ def test_invalid_rows_and_unknown_owners_are_reported_with_row_and_column(empty_
     assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
 
 
+def test_phones_a_spreadsheet_damaged_are_reported_at_their_cell(empty_repo, capsys):
+    """Each kind of damage at its row and column; the damaged rows are not imported, the
+    others are, and nothing is merged on a damaged number."""
+    sheet = _sheet(empty_repo / "s.xlsx", [
+        ["甲方科技公司", "李明", "1.39E+10", "2026/11/1", None],              # scientific notation
+        ["乙方科技公司", "李明", dt.datetime(2026, 3, 8), "2026/11/1", None],  # a date
+        ["丙方科技公司", "李明", "139 1234 567", "2026/11/1", None],           # a digit lost
+        ["丁方科技公司", "李明", "电话见名片", "2026/11/1", None],              # no number
+        ["戊方科技公司", "李明", "138****5678", "2026/11/1", None],             # masked: a warning
+        ["己方科技公司", "李明", "139 1234 5678 转 8", "2026/11/1", "JI＠Example.com"],
+    ])
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert code == 1
+    for cell in ("2:3: FU821", "3:3: FU822", "4:3: FU823", "5:3: FU824", "6:3: FU813"):
+        assert f"s.xlsx:{cell}" in out, cell
+    assert "有 10 位数字,手机号是 11 位" in out
+    assert sorted(snapshot(empty_repo)) == ["customers/ji-fang-ke-ji.md", "customers/wu-fang-ke-ji.md"]
+    assert front(empty_repo, "ji-fang-ke-ji")["contacts"] == [{"phone": "139 1234 5678 转 8",
+                                                               "email": "JI＠Example.com"}]
+    assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
+
+
+def test_a_phone_in_the_wechat_column_is_that_phone(empty_repo, capsys):
+    sheet = _sheet(empty_repo / "s.xlsx", [
+        ["甲方科技有限公司", "李明", "13811112222", None],
+        ["甲方科技有限公司", "李明", None, "138 1111 2222"],
+    ], header=("客户名称", "负责人", "电话", "微信"))
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo))
+    assert code == 0, out
+    assert "s.xlsx:3:1: FU820" in out and "第 3 行 → customers/jia-fang-ke-ji.md(phone +8613811112222)" in out
+
+
 def test_the_edited_mapping_file_is_used(empty_repo, capsys):
     sheet = _sheet(empty_repo / "s.xlsx",
                    [["乙方科技公司", "小周", "13811114444", "2026/11/1", "x@y.example"]])
