@@ -40,9 +40,6 @@ class Phone:
     valid: bool = False
     damage: str = ""  # why not valid: scientific | date | short | long | letters | invalid
 
-    def shown(self) -> str:
-        return f"{self.number} 转 {self.extension}" if self.extension else self.number
-
 
 # The extension words Chinese and English phone fields use, before the extension digits.
 _EXTENSION = re.compile(r"\s*(?:转|分机|分機|ext\.?|extension|x|#|,)\s*(\d{1,6})\s*$", re.I)

@@ -59,11 +59,13 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
               "`{key}` is malformed", "write {{until: YYYY-MM-DD, reason: …}}"),
     "FU112": ("电话 `{value}` 不是有效的电话号码",
               "写成 11 位手机号或带区号的座机,如 \"138 1234 5678\"、\"0571-8888 1234 转 8\";"
-              "1.39E+10 这样的科学计数法或少一位、多一位的号码是表格软件改坏的,请找回原号码",
+              "1.39E+10 这样的科学计数法或少一位、多一位的号码是表格软件改坏的,请找回原号码;"
+              "一个 phone 只写一个号码,另一个号码另起一个联系人",
               "phone `{value}` is not a valid phone number",
               "write an 11-digit mobile or a landline with its area code, e.g. \"138 1234 5678\", "
               "\"0571-8888 1234 ext. 8\"; 1.39E+10 or a digit too few or too many means a spreadsheet "
-              "damaged it: find the original number"),
+              "damaged it: find the original number; one number per phone, another number is "
+              "another contact"),
     "FU113": ("邮箱 `{value}` 不是有效的邮箱地址", "写成 名字@域名,例如 zhangsan@example.com",
               "e-mail `{value}` is not a valid address", "write name@domain, e.g. zhangsan@example.com"),
     "FU201": ("跟进记录缺少日期或不是映射({reason})", "每条记录写成 {{date: 2026-11-22, channel: 电话, by: …, note: …}}",
