@@ -57,6 +57,18 @@ def test_an_extension_is_kept_apart_from_the_number(text):
     assert (phone.number, phone.extension, phone.valid) == ("+8618475309655", "1", True)
 
 
+@pytest.mark.parametrize("text, number, extension", [
+    ("0571-88881234-8", "+8657188881234", "8"),          # switchboard-extension, as cards print it
+    ("(0571)8888 1234 转 8", "+8657188881234", "8"),
+    ("138 1234 5678(微信同号)", "+8613812345678", ""),    # a note in brackets
+    ("１３８ １２３４ ５６７８", "+8613812345678", ""),     # full-width digits
+    ("138-1234-5678", "+8613812345678", ""),             # not an extension: the number itself
+])
+def test_how_phones_are_written_in_china(text, number, extension):
+    phone = parse_phone(text)
+    assert (phone.number, phone.extension, phone.valid) == (number, extension, True)
+
+
 @pytest.mark.parametrize("text, damage", [("1.39E+10", "scientific"), ("1.3912E+10", "scientific"),
                                           ("12345", "short"), ("139 1234 567", "short"),
                                           ("139 1234 56789", "long"), ("not a number", "letters"),

@@ -46,6 +46,8 @@ _EXTENSION = re.compile(r"\s*(?:转|分机|分機|ext\.?|extension|x|#|,)\s*(\d{
 # "1.39E+10": a spreadsheet showed the number in scientific notation and saved what it showed
 _SCIENTIFIC = re.compile(r"^[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+$")
 _DATE = re.compile(r"^(?:19|20)[0-9]{2}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?$")
+_NOTE = re.compile(r"[((][^))0-9]*[))]")  # (微信同号), (办公室): words in brackets, no digits
+_HYPHEN_EXTENSION = re.compile(r"^(.*[0-9])\s*-\s*([0-9]{1,5})$")
 _PHONE_CHARS = re.compile(r"^[0-9+()\-\s./]+$")
 # The assigned Chinese mobile blocks as libphonenumber has them (its 11-digit part): a
 # number in them, with or without +86, spaces or hyphens, is valid and gives the same
@@ -71,6 +73,7 @@ def parse_phone(raw: str, region: str = REGION) -> Phone:
             return Phone(str(raw), "+86" + "".join(mobile.groups()), "", True)
     if _SCIENTIFIC.match(text):
         return Phone(str(raw), damage="scientific")
+    text = _NOTE.sub("", text).strip()
     extension = ""
     found = _EXTENSION.search(text)
     if found and sum(ch.isdigit() for ch in text[: found.start()]) >= 7:
@@ -87,6 +90,11 @@ def parse_phone(raw: str, region: str = REGION) -> Phone:
     except phonenumbers.NumberParseException:
         valid = False
     if not valid:
+        switchboard = _HYPHEN_EXTENSION.match(text)
+        if switchboard and not extension:  # 0571-88881234-8: switchboard, then extension
+            board = parse_phone(switchboard.group(1), region)
+            if board.valid and not board.extension:
+                return Phone(str(raw), board.number, switchboard.group(2), True)
         return Phone(str(raw), extension=extension, damage=_damage(text))
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return Phone(str(raw), e164, extension or (number.extension or ""), True)
