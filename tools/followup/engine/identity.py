@@ -47,7 +47,8 @@ _EXTENSION = re.compile(r"\s*(?:转|分机|分機|ext\.?|extension|x|#|,)\s*(\d{
 _SCIENTIFIC = re.compile(r"^[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+$")
 _DATE = re.compile(r"^(?:19|20)[0-9]{2}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?$")
 _NOTE = re.compile(r"[((][^))0-9]*[))]")  # (微信同号), (办公室): words in brackets, no digits
-_HYPHEN_EXTENSION = re.compile(r"^(.*[0-9])\s*-\s*([0-9]{1,5})$")
+# 0571-88881234-8: a landline with its area code (0 and 9-11 digits), then the extension
+_HYPHEN_EXTENSION = re.compile(r"^(\(?0[0-9]{2,3}\)?[\s-]?[0-9]{7,8})\s*-\s*([0-9]{1,5})$")
 _PHONE_CHARS = re.compile(r"^[0-9+()\-\s./]+$")
 # The assigned Chinese mobile blocks as libphonenumber has them (its 11-digit part): a
 # number in them, with or without +86, spaces or hyphens, is valid and gives the same
