@@ -275,10 +275,11 @@ def test_phones_a_spreadsheet_damaged_are_reported_at_their_cell(empty_repo, cap
         ["丁方科技公司", "李明", "电话见名片", "2026/11/1", None],              # no number
         ["戊方科技公司", "李明", "138****5678", "2026/11/1", None],             # masked: a warning
         ["己方科技公司", "李明", "139 1234 5678 转 8", "2026/11/1", "JI＠Example.com"],
+        ["庚方科技公司", "李明", 13900000000, "2026/11/1", None],   # 1.39E+10 read back as a number
     ])
     code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
     assert code == 1
-    for cell in ("2:3: FU821", "3:3: FU822", "4:3: FU823", "5:3: FU824", "6:3: FU813"):
+    for cell in ("2:3: FU821", "3:3: FU822", "4:3: FU823", "5:3: FU824", "6:3: FU813", "8:3: FU821"):
         assert f"s.xlsx:{cell}" in out, cell
     assert "有 10 位数字,手机号是 11 位" in out
     assert sorted(snapshot(empty_repo)) == ["customers/ji-fang-ke-ji.md", "customers/wu-fang-ke-ji.md"]

@@ -54,6 +54,7 @@ from followup.transfer.values import (
     cell_phones,
     is_masked,
     normalise_name,
+    rounded_number,
     split_followups,
     text_of,
 )
@@ -299,6 +300,9 @@ class _Planner:
         for col, header, value in v.get("contact.phone", []):
             if isinstance(value, (dt.date, dt.datetime)):  # the sheet read the number as a date
                 self.fail("FU822", r, col, header=header, value=text_of(value))
+                continue
+            if rounded_number(value):
+                self.fail("FU821", r, col, header=header, value=text_of(value))
                 continue
             for phone in cell_phones(value):
                 if is_masked(phone):
