@@ -105,9 +105,10 @@ def test_new_refuses_a_duplicate_naming_the_owner(clone, capsys):
     assert run(clone, "new", "--name", "张伟先生", "--owner", "wang-fang",
                "--phone", "+86 138 1234 5678") == 1
     err = capsys.readouterr().err
-    assert "撞单:phone +8613812345678 已登记为 customers/张伟.md(张伟),负责人 李明,登记于 2026-11-22" in err
+    assert ("撞单:phone +8613812345678 已登记为 customers/zhang-wei.md(张伟),负责人 李明,"
+            "登记于 2026-11-22") in err
     assert "保护期到 2026-11-29" in err
-    assert not (clone / "customers/张伟先生.md").exists()
+    assert not (clone / "customers/zhang-wei-xian-sheng.md").exists()
 
 
 def test_new_gives_a_referral_to_the_referrers_salesperson(clone, capsys):

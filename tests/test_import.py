@@ -18,10 +18,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from followup.cli import main
+from followup.engine.registration import customer_id as slug
 from followup.store import yaml12
 from followup.store.document import split
 from followup.store.writer import WriteRefused, create_new
-from followup.transfer.importer import slug
 
 AS_OF = "2026-11-22"
 REPO = Path(__file__).resolve().parent.parent
@@ -265,6 +265,39 @@ def test_invalid_rows_and_unknown_owners_are_reported_with_row_and_column(empty_
     assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
 
 
+def test_phones_a_spreadsheet_damaged_are_reported_at_their_cell(empty_repo, capsys):
+    """Each kind of damage at its row and column; the damaged rows are not imported, the
+    others are, and nothing is merged on a damaged number."""
+    sheet = _sheet(empty_repo / "s.xlsx", [
+        ["甲方科技公司", "李明", "1.39E+10", "2026/11/1", None],              # scientific notation
+        ["乙方科技公司", "李明", dt.datetime(2026, 3, 8), "2026/11/1", None],  # a date
+        ["丙方科技公司", "李明", "139 1234 567", "2026/11/1", None],           # a digit lost
+        ["丁方科技公司", "李明", "电话见名片", "2026/11/1", None],              # no number
+        ["戊方科技公司", "李明", "138****5678", "2026/11/1", None],             # masked: a warning
+        ["己方科技公司", "李明", "139 1234 5678 转 8", "2026/11/1", "JI＠Example.com"],
+        ["庚方科技公司", "李明", 13900000000, "2026/11/1", None],   # 1.39E+10 read back as a number
+    ])
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert code == 1
+    for cell in ("2:3: FU821", "3:3: FU822", "4:3: FU823", "5:3: FU824", "6:3: FU813", "8:3: FU821"):
+        assert f"s.xlsx:{cell}" in out, cell
+    assert "有 10 位数字,手机号是 11 位" in out
+    assert sorted(snapshot(empty_repo)) == ["customers/ji-fang-ke-ji.md", "customers/wu-fang-ke-ji.md"]
+    assert front(empty_repo, "ji-fang-ke-ji")["contacts"] == [{"phone": "139 1234 5678 转 8",
+                                                               "email": "JI＠Example.com"}]
+    assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
+
+
+def test_a_phone_in_the_wechat_column_is_that_phone(empty_repo, capsys):
+    sheet = _sheet(empty_repo / "s.xlsx", [
+        ["甲方科技有限公司", "李明", "13811112222", None],
+        ["甲方科技有限公司", "李明", None, "138 1111 2222"],
+    ], header=("客户名称", "负责人", "电话", "微信"))
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo))
+    assert code == 0, out
+    assert "s.xlsx:3:1: FU820" in out and "第 3 行 → customers/jia-fang-ke-ji.md(phone +8613811112222)" in out
+
+
 def test_the_edited_mapping_file_is_used(empty_repo, capsys):
     sheet = _sheet(empty_repo / "s.xlsx",
                    [["乙方科技公司", "小周", "13811114444", "2026/11/1", "x@y.example"]])
@@ -318,26 +351,51 @@ def test_default_owner_takes_rows_without_a_known_owner(empty_repo, capsys):
     assert {front(empty_repo, c)["owner"] for c in ("jia-fang-ke-ji", "yi-fang-ke-ji")} == {"chen-jing"}
 
 
-def test_rows_of_one_customer_merge_into_one_file(empty_repo, capsys):
-    """One row per contact person, as many sheets have: one customer file with both."""
+def test_rows_of_one_customer_merge_on_a_strong_identity_and_every_merge_is_shown(empty_repo, capsys):
+    """One row per contact person, as many sheets have: rows with the same id (编号) or the same
+    phone (an extension does not make it another line) become one file; the dry run lists
+    every merged row with the file and the identity it was merged on."""
     sheet = _sheet(empty_repo / "s.xlsx", [
-        ["华东精密机械有限公司", "李明", "王强", "13811112222", "2026/11/1", "2026/11/2 电话,要样品"],
-        ["华东精密机械有限公司", "李明", "刘芳", "13933334444", "2026/11/1", "2026/11/6 到访看厂"],
-        ["华东精密机械 有限公司", "王芳", "赵六", "13955556666", "2026/11/1", None],   # another owner
-    ], header=("客户名称", "负责人", "联系人", "电话", "登记日期", "跟进记录"))
-    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+        ["hua-dong", "华东精密机械有限公司", "李明", "王强", "13811112222", "2026/11/1", "2026/11/2 电话"],
+        ["hua-dong", "华东精密机械有限公司", "李明", "刘芳", "13933334444", "2026/11/1", "2026/11/6 到访"],
+        [None, "华东精密机械公司", "李明", "王强", "138 1111 2222 转 8", "2026/11/1", "2026/11/9 电话"],
+        [None, "华东精密机械 有限公司", "王芳", "赵六", "13955556666", "2026/11/1", None],  # another owner
+    ], header=("编号", "客户名称", "负责人", "联系人", "电话", "登记日期", "跟进记录"))
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo))
     assert code == 0, out
-    assert "s.xlsx:3:1: FU820" in out and "s.xlsx:4:1: FU807" in out
-    assert sorted(snapshot(empty_repo)) == ["customers/hua-dong-jing-mi-ji-xie.md"]
-    data = front(empty_repo, "hua-dong-jing-mi-ji-xie")
-    assert [c["name"] for c in data["contacts"]] == ["王强", "刘芳"]
+    assert "s.xlsx:3:1: FU820" in out and "s.xlsx:4:1: FU820" in out and "s.xlsx:5:1: FU807" in out
+    assert "  第 3 行 → customers/hua-dong.md(id hua-dong)" in out
+    assert "  第 4 行 → customers/hua-dong.md(phone +8613811112222)" in out
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert sorted(snapshot(empty_repo)) == ["customers/hua-dong.md"]
+    data = front(empty_repo, "hua-dong")
+    assert [(c["name"], c["phone"]) for c in data["contacts"]] == [
+        ("王强", "13811112222"), ("刘芳", "13933334444")]
     assert [(e["date"], e.get("channel")) for e in data["log"]] == [
-        (dt.date(2026, 11, 2), "电话"), (dt.date(2026, 11, 6), "到访")]
+        (dt.date(2026, 11, 2), "电话"), (dt.date(2026, 11, 6), "到访"), (dt.date(2026, 11, 9), "电话")]
     assert "第 3 行(同一客户)已合并到这里" in (
-        empty_repo / "customers" / "hua-dong-jing-mi-ji-xie.md").read_text(encoding="utf-8")
+        empty_repo / "customers" / "hua-dong.md").read_text(encoding="utf-8")
     assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
     code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
     assert "已新建 0 个客户文件" in out
+
+
+def test_a_shared_company_name_alone_does_not_merge_rows(empty_repo, capsys):
+    """Two rows of one company name but no shared phone, e-mail, WeChat id or id: two files and
+    a warning to look (FU814), never a silent merge; 股份有限公司 is another company."""
+    sheet = _sheet(empty_repo / "s.xlsx", [
+        ["宁波海天塑机集团有限公司", "李明", "13811112222", "2026/11/1", None],
+        ["宁波海天塑机集团有限公司", "李明", "13933334444", "2026/11/1", None],
+        ["宁波海天塑机集团股份有限公司", "李明", "13955556666", "2026/11/1", None],
+    ])
+    code, out = run(capsys, "import", str(sheet), "--root", str(empty_repo), "--write")
+    assert code == 0, out
+    assert "s.xlsx:3:1: FU814" in out and "s.xlsx:4:1" not in out and "FU820" not in out
+    assert sorted(snapshot(empty_repo)) == ["customers/ning-bo-hai-tian-su-ji-ji-tuan-2.md",
+                                            "customers/ning-bo-hai-tian-su-ji-ji-tuan-3.md",
+                                            "customers/ning-bo-hai-tian-su-ji-ji-tuan.md"]
+    code, out = run(capsys, "check", "--root", str(empty_repo), "--as-of", AS_OF)
+    assert code == 0 and out.count("FU404") == 1, out  # the two 有限公司 files, as a warning
 
 
 def test_rows_matching_existing_customers_by_phone_email_or_company_are_skipped(empty_repo, capsys):

@@ -56,7 +56,7 @@ def test_the_report_has_exactly_these_issues(broken_repo, capsys):
         for i in issues
     ]
     assert where == [
-        ("customers/bad-email.md", 10, 12, "FU109", "major"),
+        ("customers/bad-email.md", 10, 12, "FU113", "major"),
         ("customers/contacts-not-list.md", 2, 1, "FU703", "minor"),  # a warning
         ("customers/contacts-not-list.md", 7, 11, "FU102", "major"),
         ("customers/unknown-owner.md", 4, 8, "FU105", "major"),

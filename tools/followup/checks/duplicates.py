@@ -1,13 +1,14 @@
-"""Cross-record checks in one pass: duplicate ids, and one phone, email or company on two customers.
+"""Cross-record checks in one pass: duplicate ids, and one phone, e-mail, WeChat id or company
+on two customers.
 
 :func:`collisions` is the one place that finds "the same person or company twice";
-two records of the same salesperson are reported here (FU402–FU404, probably one
+two records of the same salesperson are reported here (FU402–FU405, probably one
 customer filed twice), two records of different salespeople are 撞单 and are
 resolved by the ownership policy in :mod:`followup.checks.ownership` (FU701/FU702).
 
-Phone numbers are compared in E.164 form using Google's libphonenumber port
-(``phonenumbers``), so ``138 1234 5678``, ``+86 138-1234-5678`` and
-``8613812345678`` are the same number; a regex would get this wrong.
+What counts as the same phone, e-mail, WeChat id or company is
+:mod:`followup.engine.identity`'s answer (extensions set apart, a phone in the
+``wechat`` field is that phone, 有限公司 ≠ 股份有限公司).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ PROBLEMS.setdefault("FU404", (
     "company {value} also in {other} (owner {other_owner})", "possible duplicate customer"))
 
 
-CODES = {"phone": "FU402", "email": "FU403", "company": "FU404"}
+CODES = {"phone": "FU402", "email": "FU403", "company": "FU404", "wechat": "FU405"}
 
 
 def check_duplicates(workspace, grades) -> list:
@@ -38,9 +39,10 @@ def check_duplicates(workspace, grades) -> list:
             continue  # 撞单 between salespeople: the ownership check resolves it by policy
         # a warning: one household sharing a phone belongs to one salesperson (seed 001:
         # 同一户家人……归属同一个置业顾问), so this is often right and only sometimes a duplicate file
-        problems.append(problem(CODES[kind], c.path, path=path, value=key, other=other.path,
+        shown = c.name if kind == "company" else key  # the key of a company is no name to show
+        problems.append(problem(CODES[kind], c.path, path=path, value=shown, other=other.path,
                                 other_owner=other.owner, warning=True))
     return problems
 
 
-FAMILY = Family("duplicates", ("FU401", "FU402", "FU403", "FU404"), check_duplicates)
+FAMILY = Family("duplicates", ("FU401", "FU402", "FU403", "FU404", "FU405"), check_duplicates)

@@ -13,13 +13,8 @@ was protected until 11-12, so FU701 on wang-qiang.md says it belongs to 李明.
 from __future__ import annotations
 
 from followup.checks.family import Family
-from followup.engine.ownership import (
-    conflict_problem,
-    find_conflicts,
-    owner_history,
-    owners_count,
-    valid_registration,
-)
+from followup.engine.ownership import conflict_problem, find_conflicts, owner_history
+from followup.engine.registration import over_cap, referral_owner, valid_registration
 from followup.problems import problem
 
 
@@ -44,22 +39,16 @@ def check_ownership(workspace, grades) -> list:
             if referrer is None:
                 problems.append(problem("FU709", c.path, path=("referred_by",), warning=True,
                                         referrer=c.referred_by))
-            elif (policy.referrals == "referrer" and referrer.owner not in c.owners
-                    and referrer.owner != policy.pool
-                    and not any(h.to == c.owner and h.by in team.managers for h in history)):
-                problems.append(problem("FU704", c.path, path=("owner",), warning=True,
-                                        referrer=referrer.name, expected=referrer.owner,
-                                        expected_name=team.name_of(referrer.owner)))
-    if policy.max_customers is not None:
-        counts = owners_count(ws.customers, policy.pool)
-        first_file = {}
-        for c in ws.customers:
-            first_file.setdefault(c.owner, c.path)
-        for owner, count in sorted(counts.items()):
-            if count > policy.max_customers:
-                problems.append(problem("FU706", "rules/team.yaml", line=1, col=1, warning=True,
-                                        owner_name=team.name_of(owner), count=count,
-                                        cap=policy.max_customers))
+            else:
+                expected = referral_owner(referrer, policy)
+                if (expected and expected not in c.owners
+                        and not any(h.to == c.owner and h.by in team.managers for h in history)):
+                    problems.append(problem("FU704", c.path, path=("owner",), warning=True,
+                                            referrer=referrer.name, expected=expected,
+                                            expected_name=team.name_of(expected)))
+    for owner, count in over_cap(ws.customers, policy):
+        problems.append(problem("FU706", "rules/team.yaml", line=1, col=1, warning=True,
+                                owner_name=team.name_of(owner), count=count, cap=policy.max_customers))
     for conflict in find_conflicts(ws, policy):
         problems.append(conflict_problem(conflict, team))
     return problems

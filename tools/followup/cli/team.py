@@ -15,7 +15,6 @@ hand-writes YAML::
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
 from pathlib import Path
 
@@ -127,13 +126,6 @@ def _ask(run: Run, value, zh: str, en: str, required: bool = True):
     return answer or None
 
 
-def slug(name: str) -> str:
-    """A file name from a display name: spaces become ``-``, anything odd is dropped."""
-    text = re.sub(r"\s+", "-", name.strip().lower())
-    text = re.sub(r"[^\w.-]", "", text).strip("-.")
-    return text[:60] or "customer"
-
-
 def parse_set(ws, pairs: list[str]) -> dict:
     from followup.store import yaml12
 
@@ -153,8 +145,14 @@ def parse_set(ws, pairs: list[str]) -> dict:
 @command("new", "register a new customer (refuses a duplicate, naming its owner)", _new_args)
 def cmd_new(run: Run) -> int:
     from followup.engine.grading import grade_all
-    from followup.engine.ownership import owners_count, valid_registration
     from followup.engine.records import ID_PATTERN, parse_customer
+    from followup.engine.registration import (
+        at_cap,
+        customer_id,
+        free_id,
+        referral_owner,
+        valid_registration,
+    )
     from followup.store import yaml12
     from followup.store.editing import Quoted, prove_new, render_new
     from followup.store.writer import WriteRefused
@@ -177,8 +175,8 @@ def cmd_new(run: Run) -> int:
         _say(run, f"负责人 {owner} 不在 rules/team.yaml 中", f"owner {owner} is not in rules/team.yaml",
              err=True)
         return EXIT_PROBLEMS
-    if referrer and policy.referrals == "referrer" and referrer.owner != owner \
-            and referrer.owner != policy.pool:
+    expected = referral_owner(referrer, policy)
+    if expected and expected != owner:
         _say(run, f"转介绍客户归介绍人 {referrer.name} 的负责人 {team.name_of(referrer.owner)}"
                   f"(--owner {referrer.owner})",
              f"a referral belongs to the referrer's salesperson {team.name_of(referrer.owner)} "
@@ -203,15 +201,13 @@ def cmd_new(run: Run) -> int:
         _say(run, f"--set 写成 事实=值:{exc}", f"--set takes FACT=VALUE: {exc}", err=True)
         return EXIT_TOOL
     data["log"] = []
-    cid = a.id or slug(name)
+    cid = a.id or customer_id(name)
     if not ID_PATTERN.match(cid):
         _say(run, f"id `{cid}` 不合法,用 --id 指定", f"id `{cid}` is not valid; give --id", err=True)
         return EXIT_TOOL
     taken = {c.id for c in ws.customers}
     if not a.id:
-        base, n = cid, 2
-        while cid in taken:
-            cid, n = f"{base}-{n}", n + 1
+        cid = free_id(cid, lambda i: i in taken)
     elif cid in taken:
         _say(run, f"id {cid} 已存在", f"id {cid} already exists", err=True)
         return EXIT_PROBLEMS
@@ -229,8 +225,7 @@ def cmd_new(run: Run) -> int:
             message, hint = problem_text(p.code, p.params, run.lang)
             _say(run, f"拒绝:{message} — {hint}", f"refused: {message} — {hint}", err=True)
         return EXIT_PROBLEMS
-    if policy.max_customers is not None and owner != policy.pool \
-            and owners_count(ws.customers, policy.pool).get(owner, 0) >= policy.max_customers:
+    if at_cap(owner, ws.customers, policy):
         _say(run, f"{team.name_of(owner)} 名下客户已达上限 {policy.max_customers}",
              f"{team.name_of(owner)} already holds the maximum of {policy.max_customers}", err=True)
         return EXIT_PROBLEMS
@@ -267,22 +262,17 @@ def _create(path: Path, raw: bytes) -> None:
 
 
 def _collision(ws, probe, policy):
-    from followup.engine.identity import identities
+    """The registered customer ``probe`` would duplicate (a strong identity first, else the
+    company name), or None. Archived customers are history, not owners."""
+    from followup.engine.registration import Registry, keys_of
 
-    mine = {(k, v) for k, v, _ in identities(probe)}
-    for c in ws.customers:
-        if c.archived:
-            continue
-        for kind, value, _ in identities(c):
-            if (kind, value) in mine:
-                return c, kind, value
-    return None
+    return Registry(c for c in ws.customers if not c.archived).match(keys_of(probe)[1:])
 
 
 def _refuse_duplicate(run: Run, ws, clash, policy) -> int:
     from followup.engine.ownership import history_of, protection
 
-    other, kind, value = clash
+    other, kind, value = clash.customer, clash.kind, clash.value
     team = ws.rules.team
     prot = protection(other, policy, ws.rules.playbook, history_of(ws, other))
     as_of = run.as_of(ws)

@@ -184,6 +184,11 @@ def _print_result(run, plan, team) -> None:
                   f"{log} log entries)")
     if limit is not None and len(files) > limit:
         run.print(f"  ……另有 {len(files) - limit} 个" if zh else f"  … and {len(files) - limit} more")
+    if plan.merges:  # every one, never cut short: a wrong merge is the costliest mistake here
+        run.print("合并的行(行 → 文件,依据):" if zh else "merged rows (row → file, on):")
+        for row, path, kind, value in plan.merges:
+            run.print(f"  第 {row} 行 → {path}({kind} {value})" if zh
+                      else f"  row {row} → {path} ({kind} {value})")
     invalid = len(plan.invalid_rows)
     if zh:
         head = (f"已新建 {len(plan.created)} 个客户文件" if run.args.write

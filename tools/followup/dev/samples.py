@@ -95,7 +95,9 @@ NOTES = {
 
 
 def _phone(rng: random.Random) -> str:
-    return f"1{rng.choice('3589')}{rng.randint(0, 9)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+    block = f"1{rng.choice('3589')}{rng.randint(0, 9)}"
+    block = {"154": "157", "194": "197"}.get(block, block)  # unassigned blocks: not valid numbers
+    return f"{block} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
 
 
 def _plan() -> list[Spec]:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from followup.engine.registration import owners_count, valid_registration  # noqa: F401  (re-exported)
 from followup.problems import Problem, problem
 from followup.rules.ownership import Policy
 from followup.rules.workdays import days_after
@@ -227,10 +228,6 @@ def recycle_plan(ws, grades, policy: Policy, as_of: dt.date) -> list[Recycle]:
 # --- registrations and conflicts (撞单) ----------------------------------------------
 
 
-def valid_registration(customer) -> bool:
-    """Seed 001: 首次来访时不能留下真实姓名及联系电话,则视为无效客户."""
-    return any(str(c.get("name") or "").strip() and str(c.get("phone") or "").strip()
-               for c in customer.contacts)
 
 
 
@@ -320,15 +317,6 @@ def conflict_problem(conflict: Conflict, team, error: bool = False) -> Problem:
     return problem("FU701", c.path, path=conflict.key_path, warning=not error, rule=zh, rule_en=en,
                    winner=conflict.winner, winner_name=team.name_of(conflict.winner),
                    action=action, action_en=action_en, **params)
-
-
-def owners_count(customers, pool: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for c in customers:
-        if c.archived or c.owner in ("", pool):
-            continue
-        counts[c.owner] = counts.get(c.owner, 0) + 1
-    return counts
 
 
 # --- owner changes -------------------------------------------------------------------

@@ -32,6 +32,7 @@ import operator
 import re
 from dataclasses import dataclass, field, fields
 
+from followup.engine.identity import contact_problems
 from followup.problems import Problem, problem
 from followup.rules.playbook import Playbook, normalise_fact_value, suggest
 from followup.rules.team import Team
@@ -241,9 +242,8 @@ class _Parser:
                         c = {**c, "phone": str(c[key])}
                     else:
                         self.fail("FU109", ("contacts", i, key), reason="text")
-            email = c.get("email")
-            if isinstance(email, str) and email and "@" not in email:
-                self.fail("FU109", ("contacts", i, "email"), reason="email")
+            for key, code, params in contact_problems(c):
+                self.fail(code, ("contacts", i, key), **params)
             result.append(c)
         return result
 

@@ -62,6 +62,17 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
               "stage `{value}` is not defined by the playbook", "stages: {allowed}"),
     "FU111": ("`{key}` 格式不对", "写成 {{until: 2026-12-01, reason: …}} 或 {{date: …, reason: …}}",
               "`{key}` is malformed", "write {{until: YYYY-MM-DD, reason: …}}"),
+    "FU112": ("电话 `{value}` 不是有效的电话号码",
+              "写成 11 位手机号或带区号的座机,如 \"138 1234 5678\"、\"0571-8888 1234 转 8\";"
+              "1.39E+10 这样的科学计数法或少一位、多一位的号码是表格软件改坏的,请找回原号码;"
+              "一个 phone 只写一个号码,另一个号码另起一个联系人",
+              "phone `{value}` is not a valid phone number",
+              "write an 11-digit mobile or a landline with its area code, e.g. \"138 1234 5678\", "
+              "\"0571-8888 1234 ext. 8\"; 1.39E+10 or a digit too few or too many means a spreadsheet "
+              "damaged it: find the original number; one number per phone, another number is "
+              "another contact"),
+    "FU113": ("邮箱 `{value}` 不是有效的邮箱地址", "写成 名字@域名,例如 zhangsan@example.com",
+              "e-mail `{value}` is not a valid address", "write name@domain, e.g. zhangsan@example.com"),
     "FU201": ("跟进记录缺少日期或不是映射({reason})", "每条记录写成 {{date: 2026-11-22, channel: 电话, by: …, note: …}}",
               "log entry has no date or is not a mapping ({reason})", "write {{date:, channel:, by:, note:}}"),
     "FU202": ("跟进记录顺序错误:{date} 早于上一条 {previous}", "跟进记录按日期从旧到新追加在末尾",
@@ -90,6 +101,30 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
               "phone {value} also in {other} (owner {other_owner})", "possible duplicate; resolve by ownership rules"),
     "FU403": ("邮箱 {value} 同时出现在 {other}(负责人 {other_owner})", "可能是撞单:确认是否同一客户",
               "email {value} also in {other} (owner {other_owner})", "possible duplicate customer"),
+    "FU405": ("微信 {value} 同时出现在 {other}(负责人 {other_owner})", "可能是撞单:确认是否同一客户",
+              "WeChat {value} also in {other} (owner {other_owner})", "possible duplicate customer"),
+    # spreadsheet damage to a phone cell, found by `followup import` (the row is not imported)
+    "FU821": ("{cell}:{header} `{value}` 是科学计数法:表格软件已丢掉后几位数字,这一行不导入",
+              "在原表格里把这一列设为“文本”格式并填回完整号码(CSV 按“显示”保存会写成 1.39E+10);"
+              "丢掉的数字无法从这个文件恢复",
+              "{cell}: {header} `{value}` is in scientific notation: the spreadsheet dropped its last "
+              "digits; the row is not imported",
+              "format the column as Text in the original sheet and enter the full numbers; the lost "
+              "digits cannot be recovered from this file"),
+    "FU822": ("{cell}:{header} `{value}` 被表格软件变成了日期,这一行不导入",
+              "把这一列设为“文本”格式,填回原号码",
+              "{cell}: {header} `{value}` was turned into a date by the spreadsheet; the row is not "
+              "imported", "format the column as Text and enter the original number"),
+    "FU823": ("{cell}:{header} `{value}` 有 {digits} 位数字,手机号是 11 位:少了或多了数字,这一行不导入",
+              "核对原号码;座机请带区号,如 0571-8888 1234",
+              "{cell}: {header} `{value}` has {digits} digits, a mobile number has 11: digits were lost "
+              "or added; the row is not imported",
+              "check the original number; write a landline with its area code, e.g. 0571-8888 1234"),
+    "FU824": ("{cell}:{header} `{value}` 不是有效的电话号码,这一行不导入",
+              "写成手机号或带区号的座机,分机写作“转 8”;或在映射文件里把这一列改为 notes",
+              "{cell}: {header} `{value}` is not a valid phone number; the row is not imported",
+              "write a mobile or a landline with its area code, an extension as `ext. 8`; or map the "
+              "column to notes"),
     "FU501": ("找不到规则文件 {detail}", "检查 rules/followup.yaml 的 playbook: 路径",
               "rules file not found: {detail}", "check playbook: in rules/followup.yaml"),
     "FU502": ("未知的规则键 `{key}`", "{suggestion:(是不是 `@`?)}见 docs/rules.md",

@@ -3,9 +3,16 @@
 :func:`plan_import` is the dry run: it turns every data row into the front matter
 a customer file would get, validates it with the same parser ``followup check``
 uses, and reports — as :class:`~followup.problems.Problem` values located at
-``sheet:row:column`` — rows that are invalid, rows that repeat an earlier row (merged
-into it when the owner is the same), rows that are already customers (same id, phone,
-email or company name), and owners that are not in ``rules/team.yaml``.
+``sheet:row:column`` — rows that are invalid (a phone a spreadsheet damaged included:
+``1.39E+10``, a date, a digit lost), rows that repeat an earlier row, rows that are
+already customers, and owners that are not in ``rules/team.yaml``.
+
+Which rows are one customer is :class:`followup.engine.registration.Registry`'s answer,
+the same as ``followup new``'s: a row sharing a strong identity (a valid phone, an
+e-mail, a WeChat id, the id column) with an earlier row of the same owner is merged
+into it (FU820, and listed in the dry run); a shared company name alone is not enough
+(FU814: imported as another customer, or FU807 when the owners differ). A row matching
+an existing customer on any identity is not imported (FU808).
 :func:`write_planned` proves that every planned file reads back, with both YAML
 readers, as exactly the data meant, then creates it with
 :func:`followup.store.writer.create_new` (which refuses an existing file).
@@ -20,9 +27,7 @@ phone as a quoted string, two log entries (channels 电话 and 到访 recognised
 the words) and ``tier``/``due`` computed by the playbook. Running the same import
 again finds the row's phone and company name in that file and creates nothing.
 
-Ids are readable pinyin slugs of the name without its legal suffix (pypinyin):
-file names show up in every pull request, and ``zhang-wei.md`` says more than a
-hash. A clash gets ``-2``, ``-3``.
+Ids come from :func:`followup.engine.registration.customer_id`, as for ``followup new``.
 """
 
 from __future__ import annotations
@@ -31,11 +36,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 from followup.engine.grading import grade_all
-from followup.engine.identity import identities
+from followup.engine.identity import parse_phone, valid_email
 from followup.engine.records import ID_PATTERN, parse_customer
+from followup.engine.registration import Match, Registry, customer_id, free_id, identity_keys
 from followup.problems import Problem, problem
 from followup.store import yaml12
 from followup.store.writer import WriteRefused, create_new
@@ -48,6 +53,7 @@ from followup.transfer.values import (
     cell_phones,
     is_masked,
     normalise_name,
+    rounded_number,
     split_followups,
     text_of,
 )
@@ -79,6 +85,7 @@ class ImportPlan:
     total_rows: int = 0
     duplicates: int = 0  # rows repeating an earlier row (merged into it or skipped)
     merged: int = 0
+    merges: list = field(default_factory=list)  # (row, file, kind, value) of every merged row
     existing: int = 0
     invalid_rows: set = field(default_factory=set)
     created: list[str] = field(default_factory=list)
@@ -95,29 +102,6 @@ def column_letter(col: int) -> str:
         col, rest = divmod(col - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-# --- ids ---------------------------------------------------------------------------------
-
-_LEGAL_SUFFIX = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|公司)$")
-
-
-def slug(name: str) -> str:
-    """A readable id from a name: ``上海恒通贸易有限公司`` → ``shang-hai-heng-tong-mao-yi``."""
-    from pypinyin import lazy_pinyin
-
-    text = _LEGAL_SUFFIX.sub("", name.strip()) or name.strip()
-    parts = []
-    for piece in lazy_pinyin(text):
-        piece = re.sub(r"[^a-z0-9]+", "-", piece.lower()).strip("-")
-        if piece:
-            parts.append(piece)
-    out = ""
-    for part in parts:
-        if len(out) + len(part) + 1 > 48:
-            break
-        out = f"{out}-{part}" if out else part
-    return out or "customer"
 
 
 # --- planning ----------------------------------------------------------------------------
@@ -138,12 +122,11 @@ class _Planner:
                         for col, key, _ in header_keys(table, mapping.header_row)]
         self.plan = ImportPlan(label, table, mapping)
         self.known_ids = {c.id for c in ws.customers} | {Path(p).stem for p in ws.documents}
-        self.existing: dict[tuple, object] = {}
+        self.existing = Registry(ws.customers)
+        self.rows = Registry()  # identities of the rows planned so far -> their row number
+        self.people: dict[str, str] = {}  # a person's name -> the first file or row with it
         for c in ws.customers:
-            keys = {(kind, key) for kind, key, _ in identities(c)}
-            for k in keys | {("id", c.id), ("person", normalise_name(c.name))}:
-                self.existing.setdefault(k, c)
-        self.seen: dict[tuple, int] = {}
+            self.people.setdefault(normalise_name(c.name), c.path)
         self.by_row: dict[int, Planned] = {}
         channels = [c for c in self.rules.playbook.channels if c not in SKIP_CHANNELS]
         self.channels = channels
@@ -228,8 +211,8 @@ class _Planner:
             notes.append(f"{key}:{text_of(value)}")
         if len(self.plan.errors) > errors_before:
             return
-        verdict = self.duplicate(r, cid, name, contacts)
-        if verdict == "existing":
+        verdict = self.duplicate(r, cid, name, owner, contacts)
+        if verdict == "skip":
             return
         if verdict is not None:
             self.merge(r, verdict, owner, name, contacts, dated, last_contact, notes)
@@ -257,7 +240,7 @@ class _Planner:
         cid = cid or self.new_id(name)
         data["id"] = cid
         self.known_ids.add(cid)
-        self.seen.setdefault(("id", cid), r)  # a later row with this id in its id column repeats it
+        self.rows.add([("id", cid)], r)  # a later row with this id in its id column repeats it
         body = self.body(r, notes)
         path = f"customers/{cid}.md"
         planned = Planned(r, cid, path, data, body)
@@ -314,16 +297,27 @@ class _Planner:
                 main[key] = text_of(v[target][0][2])
         phones, emails = [], []
         for col, header, value in v.get("contact.phone", []):
+            if isinstance(value, (dt.date, dt.datetime)):  # the sheet read the number as a date
+                self.fail("FU822", r, col, header=header, value=text_of(value))
+                continue
+            if rounded_number(value):
+                self.fail("FU821", r, col, header=header, value=text_of(value))
+                continue
             for phone in cell_phones(value):
                 if is_masked(phone):
                     self.fail("FU813", r, col, warning=True, header=header, value=phone)
+                    continue
+                damage = parse_phone(phone).damage
+                if damage:
+                    self.fail(PHONE_DAMAGE.get(damage, "FU824"), r, col, header=header, value=phone,
+                              digits=sum(ch.isdigit() for ch in phone))
                 elif phone not in phones:
                     phones.append(phone)
         for col, header, value in v.get("contact.email", []):
             email = text_of(value)
             if is_masked(email):
                 self.fail("FU813", r, col, warning=True, header=header, value=email)
-            elif "@" not in email or " " in email.strip():
+            elif not valid_email(email):
                 self.fail("FU811", r, col, header=header, value=email)
             elif email not in emails:
                 emails.append(email.strip())
@@ -392,51 +386,50 @@ class _Planner:
             out[name] = normal
         return out
 
-    def duplicate(self, r: int, cid, name: str, contacts: list[dict]):
-        """``"existing"`` for a row that is already a customer, ``(earlier row, kind, value)``
-        for a row that repeats an earlier row, ``None`` for a new customer. Rows are the same
-        customer when they share an id, or a phone, email or company as ``followup check``
-        compares them (:func:`followup.checks.duplicates.identities`). A person's name
-        alone is not enough (namesakes exist); it is reported as a warning."""
-        keys = self.identity_keys(cid, name, contacts)
-        for kind, key in keys:
-            other = self.existing.get((kind, key))
-            if other is not None:
-                self.plan.existing += 1
-                self.fail("FU808", r, warning=True, kind=kind, value=key, other=other.path)
-                return "existing"
-            row = self.seen.get((kind, key))
-            if row is not None:
-                return row, kind, key
-        person = ("person", normalise_name(name))
-        if person in self.existing:
-            self.fail("FU814", r, warning=True, value=name, other=self.existing[person].path)
-        elif person in self.seen:
-            self.fail("FU814", r, warning=True, value=name, other=f"{self.label}:{self.seen[person]}")
-        for k in [*keys, person]:
-            self.seen.setdefault(k, r)
+    def duplicate(self, r: int, cid, name: str, owner: str, contacts: list[dict]):
+        """``"skip"`` for a row not to import (already a customer, FU808; or another owner's
+        company in an earlier row, FU807), a :class:`Match` with the earlier row to merge
+        into, ``None`` for a new customer. Only a strong identity merges rows: a shared
+        company name alone says "perhaps", and so does a person's name (namesakes exist)."""
+        keys = identity_keys(name, contacts, cid)
+        found = self.existing.match(keys)
+        if found is not None:
+            self.plan.existing += 1
+            self.fail("FU808", r, warning=True, kind=found.kind, value=_shown(found),
+                      other=found.customer.path)
+            return "skip"
+        found = self.rows.match(keys)
+        if found is not None and found.strong:
+            return found
+        person = normalise_name(name)
+        if found is not None:  # the company of an earlier row, and no phone, e-mail or id shared
+            earlier = self.by_row.get(found.customer)
+            if earlier is not None and earlier.data["owner"] != owner:
+                self.plan.duplicates += 1
+                self.fail("FU807", r, warning=True, kind=found.kind, value=name, other=found.customer)
+                return "skip"
+            self.fail("FU814", r, warning=True, value=name, other=f"{self.label}:{found.customer}")
+        elif person in self.people:
+            self.fail("FU814", r, warning=True, value=name, other=self.people[person])
+        self.people.setdefault(person, f"{self.label}:{r}")
+        self.rows.add(keys, r)
         return None
 
-    @staticmethod
-    def identity_keys(cid, name: str, contacts: list[dict]) -> list[tuple[str, str]]:
-        return ([("id", cid)] if cid else []) + [
-            (kind, key) for kind, key, _ in identities(SimpleNamespace(name=name, contacts=contacts))]
-
-    def merge(self, r: int, match: tuple, owner: str, name: str, contacts: list[dict], dated,
+    def merge(self, r: int, match: Match, owner: str, name: str, contacts: list[dict], dated,
               last_contact, notes: list[str]) -> None:
         """A later row of the same customer (one row per contact person is common): its new
         contacts, dated follow-ups and notes join the earlier row's file. Rows of the same
         customer under two owners are not merged (that is a 撞单 to settle by hand)."""
-        earlier, *kind_key = match
+        earlier, kind_key = match.customer, (match.kind, match.value)
         p = self.by_row.get(earlier)
         self.plan.duplicates += 1
         if p is None or p.data["owner"] != owner:
             self.fail("FU807", r, warning=True, kind=kind_key[0], value=kind_key[1], other=earlier)
             return
         data = {k: (list(v) if isinstance(v, list) else v) for k, v in p.data.items()}
-        known = {(k, v) for k, v in self.identity_keys(None, "", data.get("contacts", []))}
+        known = set(identity_keys("", data.get("contacts", [])))
         for contact in contacts:
-            mine = set(self.identity_keys(None, "", [contact]))
+            mine = set(identity_keys("", [contact]))
             if not mine or not mine <= known:
                 data.setdefault("contacts", []).append(contact)
                 known |= mine
@@ -457,9 +450,9 @@ class _Planner:
             return
         customer.body = body
         p.data, p.body, p.customer = data, body, customer
-        for k in self.identity_keys(None, name, contacts):
-            self.seen.setdefault(k, earlier)
+        self.rows.add(identity_keys(name, contacts), earlier)
         self.plan.merged += 1
+        self.plan.merges.append((r, p.path, *kind_key))
         self.fail("FU820", r, warning=True, kind=kind_key[0], value=kind_key[1], other=earlier)
 
     def log(self, r, owner, registered, dated, last_contact, next_date, notes) -> list[dict]:
@@ -504,12 +497,8 @@ class _Planner:
         return min(found)[2] if found else None
 
     def new_id(self, name: str) -> str:
-        base = slug(name)
-        cid, n = base, 1
-        while cid in self.known_ids or (self.ws.root / "customers" / f"{cid}.md").exists():
-            n += 1
-            cid = f"{base}-{n}"
-        return cid
+        return free_id(customer_id(name), lambda cid: cid in self.known_ids
+                       or (self.ws.root / "customers" / f"{cid}.md").exists())
 
     def body(self, r: int, notes: list[str]) -> str:
         where = f"{self.table.path.name} 第 {r} 行" if self.zh else f"{self.table.path.name} row {r}"
@@ -519,6 +508,15 @@ class _Planner:
             lines.append("")
             lines += [f"- {n}".replace("\n", " ") for n in notes]
         return "\n".join(lines) + "\n"
+
+
+# the problem code for each kind of damage a phone cell can show (engine.identity.Phone.damage)
+PHONE_DAMAGE = {"scientific": "FU821", "date": "FU822", "short": "FU823", "long": "FU823"}
+
+
+def _shown(found: Match) -> str:
+    """A match as a person reads it: a company by its name, anything else by its value."""
+    return getattr(found.customer, "name", found.value) if found.kind == "company" else found.value
 
 
 def _canonical_order(data: dict) -> dict:

@@ -126,6 +126,22 @@ def cell_phones(value) -> list[str]:
     return parts if all(sum(ch.isdigit() for ch in p) >= 7 for p in parts) else [text]
 
 
+def rounded_number(value) -> bool:
+    """A number cell that was once ``1.39E+10`` text: a sheet that reopened a CSV saved
+    "as shown" reads 13900000000, a valid-looking number with its last digits gone.
+    Three significant digits and at least seven zeros is no one's phone number.
+
+    >>> rounded_number(13900000000), rounded_number(13912345678), rounded_number("13900000000")
+    (True, False, False)
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, float) and not value.is_integer():
+        return False
+    digits = str(int(value))
+    return len(digits) >= 10 and len(digits.rstrip("0")) <= 3
+
+
 def is_masked(text: str) -> bool:
     """A value someone masked before sharing the sheet (``138****5678``, ``z***@x.com``)."""
     return "*" in text or "●" in text
