@@ -43,7 +43,7 @@ from followup.engine.grading import context, grade_all
 from followup.store import yaml12
 from followup.store.workspace import load_workspace
 from followup.text.explain import explain_lines
-from followup.transfer.yamltext import flow
+from followup.store.emit import flow
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

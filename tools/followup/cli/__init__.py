@@ -54,6 +54,27 @@ def command(name: str, help_text: str, arguments=None):
     return register
 
 
+def writes(when=None):
+    """The command writes in the repository: it runs holding the repository's write lock
+    (:mod:`followup.store.atomic`), taken before it reads anything, so what it reads is what
+    it replaces. ``when(args)``: only then (``grade --write``, not ``grade --diff``)."""
+
+    def wrap(fn):
+        def locked_command(run):
+            if when is not None and not when(run.args):
+                return fn(run)
+            from followup.store.atomic import locked
+
+            with locked(run.root):
+                return fn(run)
+
+        locked_command.__name__ = fn.__name__
+        locked_command.__doc__ = fn.__doc__
+        return locked_command
+
+    return wrap
+
+
 def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -182,6 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
+        from followup.store.atomic import WriteRefused
+
+        if isinstance(exc, WriteRefused):  # disk full, read-only, the lock held too long, …
+            print(f"followup: {exc.path}: {exc.words(language(args.lang))}", file=sys.stderr)
+            return EXIT_PROBLEMS
         if os.environ.get("FOLLOWUP_DEBUG"):
             traceback.print_exc()
         print(f"followup: internal error: {type(exc).__name__}: {exc}\n"

@@ -30,9 +30,9 @@ from pathlib import Path
 
 from followup.problems import Problem, problem
 from followup.store import yaml12
+from followup.store.emit import scalar
 from followup.transfer.table import HEADER_SCAN, Table
 from followup.transfer.values import normalise_header, text_of
-from followup.transfer.yamltext import scalar
 
 CORE_TARGETS = ("id", "name", "owner", "registered", "source", "stage", "deal_value", "referred_by")
 CONTACT_TARGETS = ("contact.name", "contact.role", "contact.phone", "contact.email", "contact.wechat")
