@@ -33,7 +33,7 @@ values = st.one_of(
 def _same(a, b) -> bool:
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
         return math.isnan(b)
-    return type(a) is type(b) or (isinstance(a, str) and isinstance(b, str)) and a == b
+    return type(a) is type(b) or ((isinstance(a, str) and isinstance(b, str)) and a == b)
 
 
 def _reads(text: str) -> list:
@@ -47,7 +47,7 @@ def _check(value) -> None:
         "flow list": (f"k: {emit.flow([value, 1])}\n", lambda d: d["k"][0]),
         "flow mapping": (f"k: {emit.flow({'a': value, 'b': 1})}\n", lambda d: d["k"]["a"]),
         "block item": ("k:\n" + emit.item({"a": value, "b": 1}, block=True), lambda d: d["k"][0]["a"]),
-        "key": (f"{emit.flow({str(value): 1})[1:-1]}\n", lambda d: list(d)[0]),
+        "key": (f"{emit.flow({str(value): 1})[1:-1]}\n", lambda d: next(iter(d))),
         "new file": (emit.mapping({"k": [{"a": value}], "m": {"n": value}}),
                      lambda d: d["m"]["n"]),
     }

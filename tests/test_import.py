@@ -19,8 +19,8 @@ from openpyxl import Workbook, load_workbook
 
 from followup.cli import main
 from followup.store import yaml12
-from followup.store.document import split
 from followup.store.atomic import WriteRefused, create
+from followup.store.document import split
 from followup.transfer.importer import slug
 
 AS_OF = "2026-11-22"

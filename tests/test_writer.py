@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from followup.cli import main
-from followup.store import document
-from followup.store import atomic
+from followup.store import atomic, document
 from followup.store.writer import WriteRefused, plan_computed
 
 MESSY = (

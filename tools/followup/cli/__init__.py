@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import sys
 import traceback
@@ -60,6 +61,7 @@ def writes(when=None):
     it replaces. ``when(args)``: only then (``grade --write``, not ``grade --diff``)."""
 
     def wrap(fn):
+        @functools.wraps(fn)  # the command's own module, as WHERE names it
         def locked_command(run):
             if when is not None and not when(run.args):
                 return fn(run)
@@ -68,8 +70,6 @@ def writes(when=None):
             with locked(run.root):
                 return fn(run)
 
-        locked_command.__name__ = fn.__name__
-        locked_command.__doc__ = fn.__doc__
         return locked_command
 
     return wrap

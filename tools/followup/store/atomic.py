@@ -227,7 +227,8 @@ def _temp(folder: Path, name: str, data: bytes, mode: int, durable: bool) -> str
     return tmp
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -240,7 +241,7 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _place(root: Path, real: Path, data: bytes, mode: int, put) -> None:
+def _place(root: Path, real: Path, data: bytes, mode: int, put, sync: bool = True) -> None:
     """Write ``data`` to a temp file and ``put(tmp, real)`` it; on another file system, retry
     with the temp file beside ``real``. The temp file never outlives this call."""
     tmp = _temp(root / TMP_DIR, real.name, data, mode, True)
@@ -256,7 +257,8 @@ def _place(root: Path, real: Path, data: bytes, mode: int, put) -> None:
     finally:
         if os.path.lexists(tmp):
             os.unlink(tmp)
-    _sync_folder(real.parent)
+    if sync:
+        sync_folder(real.parent)
 
 
 def _read_back(path: Path, data: bytes) -> None:
@@ -265,9 +267,10 @@ def _read_back(path: Path, data: bytes) -> None:
                            "写入后读回的内容不一致")
 
 
-def replace(root: Path, path: Path, old: bytes | None, new: bytes) -> None:
+def replace(root: Path, path: Path, old: bytes | None, new: bytes, sync: bool = True) -> Path:
     """Replace the file ``path`` (inside ``root``) with ``new`` if it still holds ``old``
-    (``None``: whatever it holds), under the write lock; read back to verify."""
+    (``None``: whatever it holds), under the write lock; read back to verify. Returns the
+    real file written. ``sync=False``: the caller syncs the folder (once for many files)."""
     with locked(root):
         real = confine(root, path)
         try:
@@ -275,12 +278,12 @@ def replace(root: Path, path: Path, old: bytes | None, new: bytes) -> None:
             if old is not None and current != old:
                 raise WriteRefused(str(path), "the file changed on disk since it was read; run again",
                                    "读取之后文件在磁盘上被改动了;请重新运行")
-            if current == new:
-                return
-            _place(root, real, new, real.stat().st_mode & 0o777, os.replace)
-            _read_back(real, new)
+            if current != new:
+                _place(root, real, new, real.stat().st_mode & 0o777, os.replace, sync)
+                _read_back(real, new)
         except OSError as exc:
             raise WriteFailed.from_os(path, exc) from None
+    return real
 
 
 def _link(tmp: str, target: Path) -> None:
@@ -324,17 +327,15 @@ def write_output(path: Path, data: bytes, durable: bool = True) -> None:
     reader sees the old or the new file, never half of one. No lock (these are not records);
     the temp file is beside the target, removed on any failure. ``durable=False`` skips the
     fsync (board pages: thousands, regenerated at will)."""
-    try:
-        with output(path, durable) as tmp:
-            tmp.write_bytes(data)
-    except OSError as exc:
-        raise WriteFailed.from_os(path, exc) from None
+    with output(path, durable) as tmp:
+        tmp.write_bytes(data)
 
 
 @contextmanager
 def output(path: Path, durable: bool = True):
     """A temp path beside ``path`` for a library that saves by name (openpyxl); it replaces
-    ``path`` when the block ends without an error, and is removed otherwise."""
+    ``path`` when the block ends without an error, and is removed otherwise. An ``OSError``
+    (in the block too) becomes a :class:`WriteFailed` naming ``path``."""
     path = Path(path)
     tmp = path.with_name(f"{TMP_PREFIX}{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
@@ -346,6 +347,8 @@ def output(path: Path, durable: bool = True):
             finally:
                 os.close(fd)
         os.replace(tmp, path)
+    except OSError as exc:
+        raise WriteFailed.from_os(path, exc) from None
     finally:
         if os.path.lexists(tmp):
             os.unlink(tmp)

@@ -89,7 +89,7 @@ def create(ws, rel: str, data: dict, comment: str = "", body: str = "") -> bytes
     try:
         raw = emit.document(data, body=body, comment=comment).encode("utf-8")
     except emit.NotWritable as exc:
-        raise WriteRefused(rel, str(exc)) from None
+        raise WriteRefused(rel, str(exc), exc.zh) from None
     prove_new(rel, raw, {k: yaml12.to_plain(v) for k, v in data.items()})
     atomic.create(ws.root, ws.root / rel, raw)
     return raw
@@ -147,13 +147,17 @@ def write_all(ws, result: GradeWrite) -> GradeWrite:
     """Write every planned edit under the lock. The first failure (disk full, read-only, a file
     changed by another program) stops the run: the files written so far and the ones left are
     listed in ``result``, so nothing is in an unknown state."""
+    folders = set()
     with atomic.locked(ws.root):
         for i, p in enumerate(result.planned):
             try:
-                atomic.replace(ws.root, ws.root / p.path, p.edit.old, p.edit.new)
+                folders.add(atomic.replace(ws.root, ws.root / p.path, p.edit.old, p.edit.new,
+                                           sync=False).parent)
             except WriteRefused as exc:
                 result.failed.append((p.path, exc.reason))
                 result.not_written = [q.path for q in result.planned[i + 1:]]
                 break
             result.written.append(p.path)
+        for folder in folders:  # once a folder, not once a file
+            atomic.sync_folder(folder)
     return result

@@ -143,7 +143,7 @@ def plan_edit(doc: Document, *, values: dict | None = None, append: dict | None 
     try:
         return _plan_edit(doc, values or {}, append or {})
     except emit.NotWritable as exc:  # a lone surrogate: bytes that were not UTF-8
-        raise WriteRefused(doc.path, str(exc)) from None
+        raise WriteRefused(doc.path, str(exc), exc.zh) from None
 
 
 def _plan_edit(doc: Document, values: dict, append: dict) -> Edit:

@@ -40,7 +40,11 @@ from followup.store import yaml12
 
 
 class NotWritable(ValueError):
-    """A value that has no YAML text (a lone surrogate, an unsupported type)."""
+    """A value that has no YAML text (a lone surrogate, an unsupported type); ``zh`` in Chinese."""
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.zh = zh
 
 
 class Quoted(str):
@@ -74,7 +78,8 @@ def _escape(match: re.Match) -> str:
 def quoted(text: str) -> str:
     """``text`` as a one-line double-quoted YAML scalar."""
     if _SURROGATE.search(text):
-        raise NotWritable(f"not valid Unicode text (bytes that are not UTF-8?): {text!r}")
+        raise NotWritable(f"not valid Unicode text (bytes that are not UTF-8?): {text!r}",
+                          f"不是有效的 Unicode 文字(参数里有非 UTF-8 的字节?):{text!r}")
     return '"' + _ESCAPE.sub(_escape, text) + '"'
 
 
@@ -104,7 +109,8 @@ def scalar(value, style: str | None = None) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if not isinstance(value, str):
-        raise NotWritable(f"no YAML text for a {type(value).__name__}: {value!r}")
+        raise NotWritable(f"no YAML text for a {type(value).__name__}: {value!r}",
+                          f"{type(value).__name__} 类型的值无法写成 YAML:{value!r}")
     if isinstance(value, Quoted) or style in ('"', "'") or not plain_ok(value):
         return quoted(str(value))
     return value

@@ -115,7 +115,7 @@ def plan_computed(doc: Document, values: dict) -> Edit:
     try:
         new_raw = _encode(doc, set_top_level(doc, values))
     except emit.NotWritable as exc:
-        raise WriteRefused(doc.path, str(exc)) from None
+        raise WriteRefused(doc.path, str(exc), exc.zh) from None
     prove(doc, new_raw, values)
     again = split(doc.path, new_raw)
     if _encode(again, set_top_level(again, values)) != new_raw:

@@ -242,13 +242,13 @@ def render_mapping(mapping: Mapping, sheet_name: str, facts: dict) -> str:
     lines.append(f"header_row: {mapping.header_row}")
     lines.append("columns:")
     for key, target in mapping.columns.items():
-        lines.append(f"  {_scalar(key)}: {target}")
+        lines.append(f"  {_scalar(key)}: {_scalar(target)}")
     lines.append("owners:" if mapping.owners else "owners: {}")
     for raw, pid in mapping.owners.items():
         lines.append(f"  {_scalar(raw)}: {_scalar(pid)}" + ("    # 未知 / unknown" if pid is None else ""))
     lines.append("defaults:")
     for key, value in mapping.defaults.items():
-        lines.append(f"  {key}: {_scalar(value)}")
+        lines.append(f"  {_scalar(key)}: {_scalar(value)}")
     return "\n".join(lines) + "\n"
 
 
