@@ -81,7 +81,8 @@ def test_a_writer_that_waits_too_long_is_refused_not_silent(sample_repo):
         result = followup(sample_repo, "log", CID, "--channel", "电话", "--note", "等不到锁",
                           env={"FOLLOWUP_LOCK_TIMEOUT": "0.3"})
     assert result.returncode == 1
-    assert "另一个 followup 命令" in result.stderr and "已等待 0.3 秒" in result.stderr
+    assert f"另一个 followup 命令(pid {os.getpid()} followup" in result.stderr
+    assert "已等待 0.3 秒" in result.stderr
     assert "已记录" not in result.stdout
     assert path.read_bytes() == before
 
@@ -191,6 +192,19 @@ def test_a_writing_command_cleans_what_a_killed_writer_left(sample_repo, capsys)
     assert leftovers(sample_repo) == []
 
 
+def test_a_writer_killed_with_sigkill_frees_the_lock_and_its_temp_file_is_cleaned(sample_repo, capsys):
+    code = ("import os, sys\nfrom pathlib import Path\nfrom followup.store import atomic\n"
+            "root = Path(sys.argv[1])\n"
+            "with atomic.locked(root):\n"
+            "    atomic._temp(root / atomic.TMP_DIR, 'x.md', '客户数据'.encode(), 0o644, True)\n"
+            "    os.kill(os.getpid(), 9)\n")
+    killed = subprocess.run([sys.executable, "-c", code, str(sample_repo)], capture_output=True, timeout=60)
+    assert killed.returncode == -9
+    assert len(leftovers(sample_repo)) == 1
+    with atomic.locked(sample_repo, timeout=1):  # the kernel released the dead writer's lock
+        assert leftovers(sample_repo) == []
+
+
 def test_grade_write_that_fails_part_way_says_what_was_written(sample_repo, tmp_path):
     """Every edit is proven first; a write that fails (here: another program changed the second
     file after it was read) stops the run and lists the files written and the ones left."""
@@ -278,3 +292,20 @@ def test_a_full_disk_is_a_clear_error_and_leaves_the_file_whole(tmp_path, capsys
         assert leftovers(repo) == []
         (mount / "filler").unlink()
         assert run(repo, "log", CID, "--channel", "电话", "--note", "有空间了") == 0
+
+
+def test_a_mapping_file_with_awkward_headers_reads_back_as_written(tmp_path):
+    """Headers and owner names come from the sheet: whatever they hold, the mapping file the
+    import proposes (written by the emitter) reads back as the same mapping."""
+    from followup.transfer.mapping import Mapping, load_mapping, render_mapping
+
+    mapping = Mapping({"备注: 内部": "notes", "#编号": "ignore", "多行\n表头": "name",
+                       "null": "contact.phone", "- 负责人": "owner"},
+                      owners={"小周\u2028": None, "李明": "li-ming", "2026-02-30": "wang-fang"},
+                      defaults={"owner": "li-ming", "source": "展会: 上海"}, sheet="客户[2026]", header_row=2)
+    path = tmp_path / "客户表.mapping.yaml"
+    path.write_text(render_mapping(mapping, "客户表.xlsx", {}), encoding="utf-8")
+    got, problems = load_mapping(path, {}, "客户表.mapping.yaml")
+    assert problems == []
+    assert (got.columns, got.owners, got.defaults, got.sheet, got.header_row) == \
+        (mapping.columns, mapping.owners, mapping.defaults, mapping.sheet, mapping.header_row)

@@ -163,7 +163,7 @@ def _acquire(root: Path, timeout: float) -> int:
 def _command() -> list[str]:
     import sys
 
-    return [Path(sys.argv[0]).name, *sys.argv[1:3]] if sys.argv else []
+    return ["followup", *sys.argv[1:3]]  # e.g. "followup log zhang-wei"
 
 
 def _holder(fd: int) -> str:
