@@ -226,7 +226,7 @@ def test_grade_write_that_fails_part_way_says_what_was_written(sample_repo, tmp_
     assert result.written == [result.planned[0].path]
     assert [p for p, _ in result.failed] == [result.planned[1].path]
     assert result.not_written == [p.path for p in result.planned[2:]]
-    assert "changed on disk" in result.failed[0][1]
+    assert "changed on disk" in result.failed[0][1].reason
     assert (sample_repo / result.planned[2].path).read_bytes() == result.planned[2].edit.old
 
 
@@ -272,17 +272,7 @@ def test_a_full_disk_is_a_clear_error_and_leaves_the_file_whole(tmp_path, capsys
         before = path.read_bytes()
         (repo / TMP_DIR).mkdir(exist_ok=True)
         (repo / TMP_DIR / atomic.LOCK_NAME).touch()
-        with open(mount / "filler", "wb", buffering=0) as filler:  # fill the disk to the last block
-            try:
-                while True:
-                    filler.write(b"\0" * 65536)
-            except OSError:
-                pass
-            try:
-                while True:
-                    filler.write(b"\0" * 512)
-            except OSError:
-                pass
+        _fill(mount / "filler")
         capsys.readouterr()
         assert run(repo, "log", CID, "--channel", "电话", "--note", "磁盘满了" * 400) == 1
         err = capsys.readouterr().err
@@ -292,6 +282,43 @@ def test_a_full_disk_is_a_clear_error_and_leaves_the_file_whole(tmp_path, capsys
         assert leftovers(repo) == []
         (mount / "filler").unlink()
         assert run(repo, "log", CID, "--channel", "电话", "--note", "有空间了") == 0
+
+
+def test_grade_write_on_a_full_disk_lists_what_was_not_written(tmp_path, capsys):
+    import re
+
+    with tmpfs(tmp_path / "full", "32m") as mount:
+        repo = make_repo(mount / "repo")
+        stale = sorted((repo / "customers").glob("*.md"))[:3]
+        for path in stale:
+            path.write_text(re.sub(r"(?m)^due: .*$", "due: 2020-01-01", path.read_text(encoding="utf-8")),
+                            encoding="utf-8")
+        before = [p.read_bytes() for p in stale]
+        (repo / TMP_DIR).mkdir(exist_ok=True)
+        (repo / TMP_DIR / atomic.LOCK_NAME).touch()
+        _fill(mount / "filler")
+        capsys.readouterr()
+        assert run(repo, "grade", "--write", "--no-cache") == 1
+        err = capsys.readouterr().err
+        assert f"customers/{stale[0].name}: 写入失败:磁盘已满,腾出空间后再运行" in err
+        assert "已写入 0 个文件" in err
+        assert f"未写入 2 个文件(保持原样,修正后再运行 grade --write)\n  customers/{stale[1].name}\n" \
+               f"  customers/{stale[2].name}" in err
+        assert [p.read_bytes() for p in stale] == before and leftovers(repo) == []
+        (mount / "filler").unlink()
+        assert run(repo, "grade", "--write", "--no-cache") == 0
+        assert run(repo, "check", "--no-cache") == 0
+
+
+def _fill(path: Path) -> None:
+    """Fill the file system holding ``path`` to its last block."""
+    with open(path, "wb", buffering=0) as filler:
+        for size in (65536, 512):
+            try:
+                while True:
+                    filler.write(b"\0" * size)
+            except OSError:
+                pass
 
 
 def test_a_mapping_file_with_awkward_headers_reads_back_as_written(tmp_path):

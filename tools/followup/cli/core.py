@@ -137,8 +137,9 @@ def _report_partial(run: Run, result) -> None:
     if not result.failed:
         return
     zh = run.lang == "zh"
-    for path, reason in result.failed:
-        print(f"{path}: 写入失败:{reason}" if zh else f"{path}: write failed: {reason}", file=sys.stderr)
+    for path, exc in result.failed:
+        print(f"{path}: 写入失败:{exc.words('zh')}" if zh else f"{path}: write failed: {exc.words('en')}",
+              file=sys.stderr)
     print((f"已写入 {len(result.written)} 个文件" if zh else f"written: {len(result.written)} files") +
           "".join(f"\n  {path}" for path in result.written), file=sys.stderr)
     print((f"未写入 {len(result.not_written)} 个文件(保持原样,修正后再运行 grade --write)" if zh

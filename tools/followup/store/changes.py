@@ -113,7 +113,7 @@ class GradeWrite:
     unchanged: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) when planning
     written: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) when writing
+    failed: list[tuple[str, WriteRefused]] = field(default_factory=list)  # (path, why) when writing
     not_written: list[str] = field(default_factory=list)  # planned, left as they were
 
 
@@ -154,7 +154,7 @@ def write_all(ws, result: GradeWrite) -> GradeWrite:
                 folders.add(atomic.replace(ws.root, ws.root / p.path, p.edit.old, p.edit.new,
                                            sync=False).parent)
             except WriteRefused as exc:
-                result.failed.append((p.path, exc.reason))
+                result.failed.append((p.path, exc))
                 result.not_written = [q.path for q in result.planned[i + 1:]]
                 break
             result.written.append(p.path)
