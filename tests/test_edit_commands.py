@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from followup.cli import main
-from followup.store import document, editing, yaml12
+from followup.store import document, editing, emit, yaml12
 from followup.store.writer import WriteRefused
 from test_gitbase import RULES, write
 
@@ -158,7 +158,7 @@ def test_a_flow_log_is_refused_not_rewritten():
 
 def test_values_that_need_quotes_are_quoted():
     for value in ["13812345678", "yes", "2026-11-02", "a, b", "{x}", "#1", "- x", "true", "12:30"]:
-        text = editing.render_flow({"note": value})
+        text = emit.flow({"note": value})
         assert yaml12.load_fast("v: " + text)["v"] == {"note": value}, text
 
 

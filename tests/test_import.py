@@ -20,8 +20,8 @@ from openpyxl import Workbook, load_workbook
 from followup.cli import main
 from followup.engine.registration import customer_id as slug
 from followup.store import yaml12
+from followup.store.atomic import WriteRefused, create
 from followup.store.document import split
-from followup.store.writer import WriteRefused, create_new
 
 AS_OF = "2026-11-22"
 REPO = Path(__file__).resolve().parent.parent
@@ -448,11 +448,12 @@ def test_create_new_refuses_an_existing_file_and_leaves_it_alone(tmp_path):
     target = tmp_path / "a.md"
     target.write_bytes(b"mine")
     with pytest.raises(WriteRefused):
-        create_new(target, b"theirs")
+        create(tmp_path, target, b"theirs")
     assert target.read_bytes() == b"mine"
-    create_new(tmp_path / "b.md", b"new")
+    create(tmp_path, tmp_path / "b.md", b"new")
     assert (tmp_path / "b.md").read_bytes() == b"new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]  # no temp files left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".followup-tmp", "a.md", "b.md"]
+    assert [p.name for p in (tmp_path / ".followup-tmp").iterdir()] == ["lock"]  # no temp files left
 
 
 def test_a_file_that_appears_between_plan_and_write_is_not_overwritten(empty_repo, capsys):
@@ -585,7 +586,7 @@ def test_awkward_names_become_valid_files(empty_repo, capsys, name):
     assert main(["check", "--root", str(empty_repo), "--as-of", AS_OF]) == 0
 
 
-@pytest.mark.parametrize("module", ["values", "yamltext", "importer", "mapping", "table"])
+@pytest.mark.parametrize("module", ["values", "importer", "mapping", "table"])
 def test_the_examples_in_the_docstrings_hold(module):
     import doctest
     import importlib

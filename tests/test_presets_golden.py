@@ -41,9 +41,9 @@ from followup.cli import main
 from followup.engine.alerts import stall_rule
 from followup.engine.grading import context, grade_all
 from followup.store import yaml12
+from followup.store.emit import flow
 from followup.store.workspace import load_workspace
 from followup.text.explain import explain_lines
-from followup.transfer.yamltext import flow
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from followup.cli import main
-from followup.store import document
-from followup.store.writer import WriteRefused, plan_computed, write_atomic
+from followup.store import atomic, document
+from followup.store.writer import WriteRefused, plan_computed
 
 MESSY = (
     "---\r\n"
@@ -109,7 +109,7 @@ def test_write_refuses_when_the_file_changed_since_it_was_read(tmp_path):
     path.parent.mkdir()
     path.write_bytes(b"---\nid: x\n---\n")
     with pytest.raises(WriteRefused):
-        write_atomic(path, b"---\nid: y\n---\n", b"---\nid: z\n---\n")
+        atomic.replace(tmp_path, path, b"---\nid: y\n---\n", b"---\nid: z\n---\n")
     assert path.read_bytes() == b"---\nid: x\n---\n"
 
 

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from followup.board.pages import MARKER
+from followup.store import atomic
 
 CHUNK = 200  # customer pages per task: small enough to share out evenly between the workers
 MIN_PARALLEL = 250  # below this many customers, starting workers costs more than it saves
@@ -49,9 +50,8 @@ class PageWriter:
         if path.is_file() and path.read_bytes() == data:
             self.unchanged += 1
             return
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        # a reader (mkdocs serve) sees the old page or the new one; no fsync: pages are regenerated
+        atomic.write_output(path, data, durable=False)
         self.written += 1
 
 

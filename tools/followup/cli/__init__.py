@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import sys
 import traceback
@@ -52,6 +53,26 @@ def command(name: str, help_text: str, arguments=None):
         return fn
 
     return register
+
+
+def writes(when=None):
+    """The command writes in the repository: it runs holding the repository's write lock
+    (:mod:`followup.store.atomic`), taken before it reads anything, so what it reads is what
+    it replaces. ``when(args)``: only then (``grade --write``, not ``grade --diff``)."""
+
+    def wrap(fn):
+        @functools.wraps(fn)  # the command's own module, as WHERE names it
+        def locked_command(run):
+            if when is not None and not when(run.args):
+                return fn(run)
+            from followup.store.atomic import locked
+
+            with locked(run.root):
+                return fn(run)
+
+        return locked_command
+
+    return wrap
 
 
 def parse_date(text: str) -> dt.date:
@@ -207,6 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
+        from followup.store.atomic import WriteRefused
+
+        if isinstance(exc, WriteRefused):  # disk full, read-only, the lock held too long, …
+            print(f"followup: {exc.path}: {exc.words(language(args.lang))}", file=sys.stderr)
+            return EXIT_PROBLEMS
         if os.environ.get("FOLLOWUP_DEBUG"):
             traceback.print_exc()
         print(f"followup: internal error: {type(exc).__name__}: {exc}\n"

@@ -7,7 +7,7 @@ import difflib
 import sys
 
 from followup.checks import CHECKS, need_full_records, run_checks, selected, unknown
-from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, parse_date
+from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, parse_date, writes
 from followup.cli.report import FORMATS, render
 
 # explain, workspace and writer are imported by the commands that use them (see cli.py)
@@ -93,46 +93,31 @@ def _grade_args(p):
 
 
 @command("grade", "recompute tiers and due dates; --diff shows, --write writes", _grade_args)
+@writes(when=lambda args: args.write)
 def cmd_grade(run: Run) -> int:
-    from followup.store.writer import WriteRefused, plan_computed, write_atomic
+    from followup.store.changes import plan_grades, write_all
 
     ws = run.workspace(cache=_use_cache(run), lean=True)
     grades = graded(ws)
     broken = ws.erroneous_files()
-    changed = unchanged = refused = 0
-    for path, grade in sorted(grades.items()):
-        if path in broken or path not in ws.documents:
-            continue
-        if grade.customer.stored_tier == grade.tier and grade.customer.stored_due == grade.due:
-            unchanged += 1  # the stored values are already these: no edit (and no re-read)
-            continue
-        doc = ws.documents.get(path)
-        if doc is None:
-            continue
-        values = {"tier": grade.tier, "due": grade.due}
-        try:
-            edit = plan_computed(doc, values)
-        except WriteRefused as exc:
-            refused += 1
-            print(f"{path}: refused: {exc.reason}", file=sys.stderr)
-            continue
-        if not edit.changed:
-            unchanged += 1
-            continue
-        changed += 1
+    # every edit is proven before any file is touched: a file that cannot be is refused here
+    result = plan_grades(ws, grades)
+    for path, reason in result.refused:
+        print(f"{path}: refused: {reason}", file=sys.stderr)
+    for p in result.planned:
         if run.args.diff:
             run.out.writelines(difflib.unified_diff(
-                edit.old.decode("utf-8-sig").splitlines(keepends=True),
-                edit.new.decode("utf-8-sig").splitlines(keepends=True), f"a/{path}", f"b/{path}"))
-        if run.args.write:
-            try:
-                write_atomic(ws.root / path, edit.old, edit.new)
-            except WriteRefused as exc:
-                refused += 1
-                print(f"{path}: refused: {exc.reason}", file=sys.stderr)
-        elif not run.args.diff:
-            run.print(f"{path}: {grade.customer.stored_tier or '-'} → {grade.tier}, "
-                      f"{grade.customer.stored_due or '-'} → {grade.due}")
+                p.edit.old.decode("utf-8-sig").splitlines(keepends=True),
+                p.edit.new.decode("utf-8-sig").splitlines(keepends=True), f"a/{p.path}", f"b/{p.path}"))
+        elif not run.args.write:
+            c = p.grade.customer
+            run.print(f"{p.path}: {c.stored_tier or '-'} → {p.grade.tier}, "
+                      f"{c.stored_due or '-'} → {p.grade.due}")
+    if run.args.write:
+        write_all(ws, result)
+        _report_partial(run, result)
+    changed, unchanged = len(result.planned), result.unchanged
+    refused = len(result.refused) + len(result.failed)
     skipped = len([p for p in grades if p in broken])
     verb = ("已重新评级" if run.args.write else "需要重新评级") if run.lang == "zh" else (
         "re-graded" if run.args.write else "would be re-graded")
@@ -147,6 +132,22 @@ def cmd_grade(run: Run) -> int:
     if changed and not run.args.write and run.args.check_only:
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _report_partial(run: Run, result) -> None:
+    """A write that failed part-way: which files now hold their new grade and which do not."""
+    if not result.failed:
+        return
+    zh = run.lang == "zh"
+    for path, exc in result.failed:
+        print(f"{path}: 写入失败:{exc.words('zh')}" if zh else f"{path}: write failed: {exc.words('en')}",
+              file=sys.stderr)
+    print((f"已写入 {len(result.written)} 个文件" if zh else f"written: {len(result.written)} files") +
+          "".join(f"\n  {path}" for path in result.written), file=sys.stderr)
+    print((f"未写入 {len(result.not_written)} 个文件(保持原样,修正后再运行 grade --write)" if zh
+           else f"not written: {len(result.not_written)} files (left as they were; run grade "
+                "--write again once fixed)") +
+          "".join(f"\n  {path}" for path in result.not_written), file=sys.stderr)
 
 
 @command("explain", "print a customer's grade and the reasons for it",
@@ -188,6 +189,7 @@ def cmd_list(run: Run) -> int:
 @command("samples", "write the sample customers, dated relative to an anchor day",
          lambda p: p.add_argument("--anchor", type=parse_date,
                                   help="the day the samples treat as today"))
+@writes()
 def cmd_samples(run: Run) -> int:
     from followup.dev.samples import write_samples
 

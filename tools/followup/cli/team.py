@@ -1,8 +1,9 @@
 """Teamwork commands: new, log, reassign, recycle, archive, codeowners.
 
-All edits go through :mod:`followup.store.editing` (surgical, proven with both YAML
-readers) and :func:`followup.store.writer.write_atomic` / ``create_new``. Nobody
-hand-writes YAML::
+Every edit is one regrade-and-write step of :mod:`followup.store.changes` (surgical,
+written by the one emitter, proven with both YAML readers, written atomically under the
+repository's write lock, which each writing command takes before it reads: ``writes``).
+Nobody hand-writes YAML::
 
     followup new --name 张伟 --owner li-ming --phone "138 1234 5678" --source 展会
     followup log zhang-wei --channel 电话 --note 确认预算 --set need=clear --set expected_close=2026-12-20
@@ -18,7 +19,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, parse_date
+from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, parse_date, writes
 
 # The readers, the ownership rules and the writer are imported inside the functions that use
 # them: every command module is imported to build the parser, and a `check` answered from its
@@ -40,60 +41,30 @@ def _find(run: Run, ws, cid: str):
     return c
 
 
-def _errors_of(data: dict, path: str, ws) -> list:
-    from followup.engine.records import parse_customer
-
-    _c, problems = parse_customer(data, path, ws.rules.playbook, ws.rules.team, None)
-    return [p for p in problems if p.is_error]
-
-
-def _regrade(ws, path: str, data: dict):
-    """Grade the customer ``path`` as if its front matter were ``data`` (others as they are)."""
-    from followup.engine.grading import grade_all
-    from followup.engine.records import parse_customer
-
-    playbook = ws.rules.playbook
-    customer, _ = parse_customer(data, path, playbook, ws.rules.team, None)
-    population = any(c.method.needs_population for c in playbook.classifications.values())
-    others = [c for c in ws.customers if c.path != path] if population else []  # e.g. rank
-    return grade_all([*others, customer], playbook, ws.rules.calendar)[path]
+def _refused(run: Run, path: str, exc) -> int:
+    """One line for a write that did not happen (not proven, disk full, read-only, …)."""
+    _say(run, f"{path}: 拒绝写入:{exc.words('zh')}", f"{path}: refused: {exc.words('en')}", err=True)
+    return EXIT_PROBLEMS
 
 
 def _apply(run: Run, ws, customer, *, values: dict | None = None, append: dict | None = None) -> int | None:
-    """Plan, prove and write one edit to ``customer``'s file, re-grading it. Returns the exit code
-    on failure, None on success."""
-    from followup.store import yaml12
-    from followup.store.editing import plan_edit
-    from followup.store.workspace import locate
-    from followup.store.writer import WriteRefused, write_atomic
+    """The regrade-and-write step (:func:`followup.store.changes.change`) for ``customer``'s file.
+    Returns the exit code on failure, None on success (the new grade in ``run.grade``)."""
+    from followup.store.changes import Refused, change
+    from followup.store.writer import WriteRefused
 
-    doc = ws.documents[customer.path]
-    data = dict(yaml12.load_fast(doc.yaml_text) or {})
-    values = dict(values or {})
-    future = dict(data)
-    future.update(values)
-    for key, items in (append or {}).items():
-        future[key] = list(data.get(key) or []) + list(items)
-    before = {(p.code, p.key_path) for p in _errors_of(data, customer.path, ws)}
-    new_errors = [p for p in _errors_of(future, customer.path, ws) if (p.code, p.key_path) not in before]
-    if new_errors:
-        located = locate(new_errors, {})
+    try:
+        run.grade = change(ws, customer.path, values, append)
+    except Refused as exc:
+        from followup.store.workspace import locate
         from followup.text.i18n import problem_text
 
-        for p in located:
+        for p in locate(exc.problems, {}):
             message, hint = problem_text(p.code, p.params, run.lang)
             _say(run, f"拒绝写入:{message} — {hint}", f"refused: {message} — {hint}", err=True)
         return EXIT_PROBLEMS
-    grade = _regrade(ws, customer.path, future)
-    values.update({"tier": grade.tier, "due": grade.due})
-    try:
-        edit = plan_edit(doc, values=values, append=append)
-        write_atomic(ws.root / customer.path, edit.old, edit.new)
     except WriteRefused as exc:
-        _say(run, f"{customer.path}: 拒绝写入:{exc.reason}", f"{customer.path}: refused: {exc.reason}",
-             err=True)
-        return EXIT_PROBLEMS
-    run.grade = grade
+        return _refused(run, customer.path, exc)
     return None
 
 
@@ -142,7 +113,30 @@ def parse_set(ws, pairs: list[str]) -> dict:
     return facts
 
 
+def _confined_folder(run: Run, folder: str) -> str | None:
+    """``--folder`` as a path under customers/, or None (said why) when it is absolute, climbs
+    with ``..`` or names a folder the loader skips (``_x``, ``.x``): a file there would be
+    written outside the repository or never read."""
+    parts = Path(folder).parts if folder else ()
+    bad = Path(folder).is_absolute() or any(p in ("..", ".") or p.startswith(("_", ".")) for p in parts)
+    if bad:
+        _say(run, f"--folder {folder}:必须是 customers/ 下的子文件夹(不能是绝对路径、不能含 ..,"
+                  "不能以 _ 或 . 开头)",
+             f"--folder {folder}: must be a sub-folder of customers/ (not absolute, no `..`, "
+             "not starting with _ or .)", err=True)
+        return None
+    return "/".join(parts)
+
+
+def _skipped_id(cid: str) -> bool:
+    """Ids whose file the loader skips (README.md, index.md, _x.md, .x.md)."""
+    from followup.store.layout import SKIPPED_NAMES
+
+    return f"{cid}.md".lower() in SKIPPED_NAMES or cid.startswith(("_", "."))
+
+
 @command("new", "register a new customer (refuses a duplicate, naming its owner)", _new_args)
+@writes()
 def cmd_new(run: Run) -> int:
     from followup.engine.grading import grade_all
     from followup.engine.records import ID_PATTERN, parse_customer
@@ -154,7 +148,8 @@ def cmd_new(run: Run) -> int:
         valid_registration,
     )
     from followup.store import yaml12
-    from followup.store.editing import Quoted, prove_new, render_new
+    from followup.store.changes import create, errors_of
+    from followup.store.emit import Quoted
     from followup.store.writer import WriteRefused
 
     ws = run.workspace()
@@ -202,8 +197,12 @@ def cmd_new(run: Run) -> int:
         return EXIT_TOOL
     data["log"] = []
     cid = a.id or customer_id(name)
-    if not ID_PATTERN.match(cid):
-        _say(run, f"id `{cid}` 不合法,用 --id 指定", f"id `{cid}` is not valid; give --id", err=True)
+    if not ID_PATTERN.match(cid) or _skipped_id(cid):
+        _say(run, f"id `{cid}` 不合法(或是会被跳过的文件名),用 --id 指定",
+             f"id `{cid}` is not valid (or a file name the loader skips); give --id", err=True)
+        return EXIT_TOOL
+    folder = _confined_folder(run, a.folder)
+    if folder is None:
         return EXIT_TOOL
     taken = {c.id for c in ws.customers}
     if not a.id:
@@ -212,12 +211,12 @@ def cmd_new(run: Run) -> int:
         _say(run, f"id {cid} 已存在", f"id {cid} already exists", err=True)
         return EXIT_PROBLEMS
     data["id"] = cid
-    rel = (Path("customers") / a.folder / f"{cid}.md").as_posix()
+    rel = (Path("customers") / folder / f"{cid}.md").as_posix()
     probe, _ = parse_customer(data, rel, ws.rules.playbook, team, None)
     clash = _collision(ws, probe, policy)
     if clash:
         return _refuse_duplicate(run, ws, clash, policy)
-    errors = _errors_of(data, rel, ws)
+    errors = errors_of(ws, data, rel)
     if errors:
         from followup.text.i18n import problem_text
 
@@ -232,33 +231,16 @@ def cmd_new(run: Run) -> int:
     grade = grade_all([*ws.customers, probe], ws.rules.playbook, ws.rules.calendar)[rel]
     data["tier"], data["due"] = grade.tier, grade.due
     comment = "由 followup new 创建;跟进请用 followup log(log 只追加)"
-    text = render_new(data, comment=comment)
-    raw = text.encode("utf-8")
     try:
-        prove_new(rel, raw, {k: yaml12.to_plain(v) for k, v in data.items()})
-        _create(ws.root / rel, raw)
+        create(ws, rel, data, comment=comment)
     except WriteRefused as exc:
-        _say(run, f"{rel}: 拒绝写入:{exc.reason}", f"{rel}: refused: {exc.reason}", err=True)
-        return EXIT_PROBLEMS
+        return _refused(run, rel, exc)
     if not valid_registration(probe) and policy.require_name_and_phone:
         _say(run, "注意:没有真实姓名和电话的登记是无效登记,撞单时不计归属",
              "note: without a real name and phone the registration is invalid for attribution")
     _say(run, f"已登记 {rel}:{name},负责人 {team.name_of(owner)},等级 {grade.tier},下次跟进 {grade.due}",
          f"registered {rel}: {name}, owner {team.name_of(owner)}, tier {grade.tier}, due {grade.due}")
     return EXIT_OK
-
-
-def _create(path: Path, raw: bytes) -> None:
-    try:
-        from followup.store.writer import create_new
-    except ImportError:  # pragma: no cover - older writer
-        create_new = None
-    if create_new is not None:
-        create_new(path, raw)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "xb") as handle:
-        handle.write(raw)
 
 
 def _collision(ws, probe, policy):
@@ -303,6 +285,7 @@ def _log_args(p):
 
 
 @command("log", "append a follow-up to a customer, re-grade, print the new tier and due date", _log_args)
+@writes()
 def cmd_log(run: Run) -> int:
     from followup.store import yaml12
 
@@ -354,6 +337,7 @@ def _reassign_args(p):
 
 
 @command("reassign", "change a customer's owner as the ownership policy allows", _reassign_args)
+@writes()
 def cmd_reassign(run: Run) -> int:
     from followup.engine.ownership import history_of, owner_change_verdict, owners_count
 
@@ -420,10 +404,8 @@ def _archive_args(p):
 
 @command("archive", "archive a customer (files are never deleted): sets archived: {date, reason}",
          _archive_args)
+@writes()
 def cmd_archive(run: Run) -> int:
-    from followup.store.editing import plan_edit
-    from followup.store.writer import WriteRefused, write_atomic
-
     ws = run.workspace()
     c = _find(run, ws, run.args.id)
     if c is None:
@@ -435,13 +417,9 @@ def cmd_archive(run: Run) -> int:
     value = {"date": run.as_of(ws)}
     if run.args.reason:
         value["reason"] = run.args.reason
-    doc = ws.documents[c.path]
-    try:
-        edit = plan_edit(doc, values={"archived": value})
-        write_atomic(ws.root / c.path, edit.old, edit.new)
-    except WriteRefused as exc:
-        _say(run, f"{c.path}: 拒绝写入:{exc.reason}", f"{c.path}: refused: {exc.reason}", err=True)
-        return EXIT_PROBLEMS
+    failed = _apply(run, ws, c, values={"archived": value})
+    if failed is not None:
+        return failed
     _say(run, f"{c.path}:已归档({value['date']})", f"{c.path}: archived ({value['date']})")
     return EXIT_OK
 
@@ -458,6 +436,7 @@ REASONS = {
 
 @command("recycle", "customers going back to the public pool (公海); --write makes the edits",
          lambda p: p.add_argument("--write", action="store_true", help="make the owner changes"))
+@writes(when=lambda args: args.write)
 def cmd_recycle(run: Run) -> int:
     from followup.engine.ownership import RECYCLE_ACTOR, recycle_plan
     from followup.rules.ownership import POLICY_FILE
@@ -550,8 +529,9 @@ def _codeowners_args(p):
 
 @command("codeowners", "generate CODEOWNERS so each salesperson reviews changes to their customers",
          _codeowners_args)
+@writes(when=lambda args: args.write)
 def cmd_codeowners(run: Run) -> int:
-    from followup.store.writer import write_atomic
+    from followup.store import atomic
 
     ws = run.workspace()
     text = codeowners_text(ws)
@@ -566,12 +546,11 @@ def cmd_codeowners(run: Run) -> int:
     if not run.args.write:
         run.out.write(text)
         return EXIT_OK
-    target.parent.mkdir(parents=True, exist_ok=True)
     raw = text.encode("utf-8")
     if target.is_file():
-        write_atomic(target, target.read_bytes(), raw)
+        atomic.replace(ws.root, target, None, raw)
     else:
-        _create(target, raw)
+        atomic.create(ws.root, target, raw)
     _say(run, f"已写入 {run.args.output}", f"wrote {run.args.output}")
     return EXIT_OK
 

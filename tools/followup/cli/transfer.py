@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded
+from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, writes
 from followup.cli.report import render
 from followup.text.i18n import PROBLEMS
 
@@ -82,7 +82,9 @@ def mapping_path_for(sheet: Path) -> Path:
 
 
 @command("import", "import customers from .xlsx/.csv (dry run unless --write)", _import_args)
+@writes(when=lambda args: args.write)
 def cmd_import(run: Run) -> int:
+    from followup.store import atomic
     from followup.transfer.importer import plan_import, write_planned
     from followup.transfer.mapping import load_mapping, propose, render_mapping
     from followup.transfer.table import TableError, read_table
@@ -115,8 +117,8 @@ def cmd_import(run: Run) -> int:
         mapping = propose(table, facts, ws.rules.team)
         proposed = True
         try:
-            map_path.write_text(render_mapping(mapping, sheet_path.name, facts), encoding="utf-8")
-        except OSError as exc:
+            atomic.write_output(map_path, render_mapping(mapping, sheet_path.name, facts).encode("utf-8"))
+        except atomic.WriteFailed as exc:
             print((f"映射文件没有写入({exc});本次使用建议的映射" if zh
                    else f"the mapping file was not written ({exc}); using the proposal"), file=sys.stderr)
     plan = plan_import(ws, table, mapping, label, as_of, run.args.default_owner)

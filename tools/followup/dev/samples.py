@@ -20,7 +20,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from followup.store.writer import write_atomic
+from followup.store import atomic, emit
+from followup.store.emit import Quoted
 
 SAMPLE_MARK = "# sample customer (followup samples); delete it when you add your own"
 
@@ -175,48 +176,44 @@ def _special_cases(specs: list[Spec], rng: random.Random) -> None:
     by_id["hangzhou-textile"].contact = ("何晓燕", "采购经理", "+86 " + by_id["ningbo-valves"].contact[2])
 
 
-def _yaml_text(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def render(spec: Spec, anchor: dt.date) -> str:
     day = lambda ago: anchor - dt.timedelta(days=ago)  # noqa: E731
     last = day(spec.contacts_ago[-1]) if spec.contacts_ago else None
     registered = day(spec.registered_ago if spec.registered_ago is not None else 0)
-    lines = ["---", SAMPLE_MARK, f"id: {spec.id}", f"name: {spec.name}", f"owner: {spec.owner}",
-             f"registered: {registered}", f"source: {spec.source}"]
+    data = {"id": spec.id, "name": spec.name, "owner": spec.owner, "registered": registered,
+            "source": spec.source}
     if spec.referred_by:
-        lines.append(f"referred_by: {spec.referred_by}")
+        data["referred_by"] = spec.referred_by
     name, role, phone = spec.contact
-    lines += ["contacts:", f"  - name: {name}", f"    role: {role}", f"    phone: {_yaml_text(phone)}"]
+    contact = {"name": name, "role": role, "phone": Quoted(phone)}
     if spec.email:
-        lines.append(f"    email: {spec.email}")
+        contact["email"] = spec.email
     if spec.wechat:
-        lines.append(f"    wechat: {spec.wechat}")
-    lines.append("    decision_maker: true")
-    lines.append(f'stage: "{spec.stage}"')
+        contact["wechat"] = spec.wechat
+    contact["decision_maker"] = True
+    data["contacts"] = [contact]
+    data["stage"] = Quoted(spec.stage)  # a stage is an id ("5"), never a number
     if spec.need:
-        lines.append(f"need: {spec.need}")
+        data["need"] = spec.need
     if spec.close_in is not None and last is not None:
-        lines.append(f"expected_close: {last + dt.timedelta(days=spec.close_in)}")
+        data["expected_close"] = last + dt.timedelta(days=spec.close_in)
     if spec.value is not None:
-        lines.append(f"deal_value: {spec.value}")
+        data["deal_value"] = spec.value
     if spec.paused:
         until, reason = spec.paused
-        lines += ["paused:", f"  until: {anchor + dt.timedelta(days=until)}", f"  reason: {reason}"]
+        data["paused"] = {"until": anchor + dt.timedelta(days=until), "reason": reason}
     if spec.contacts_ago:
-        lines.append("log:")
+        data["log"] = []
         for i, ago in enumerate(spec.contacts_ago):
             channel = CHANNELS[(i + len(spec.id)) % len(CHANNELS)]
             first = i == 0
             note = ("首次接触，留了联系方式" if first and len(spec.contacts_ago) > 1 else spec.note)
-            lines += [f"  - date: {day(ago)}", f"    channel: {channel}", f"    by: {spec.owner}",
-                      f"    note: {note}"]
+            entry = {"date": day(ago), "channel": channel, "by": spec.owner, "note": note}
             if i == len(spec.contacts_ago) - 1 and spec.next_in:
-                lines.append(f"    next: {last + dt.timedelta(days=spec.next_in)}")
-    lines.append("---")
-    body = f"{spec.name}：{spec.note}。\n"
-    return "\n".join(lines) + "\n" + body
+                entry["next"] = last + dt.timedelta(days=spec.next_in)
+            data["log"].append(entry)
+    return emit.document(data, body=f"{spec.name}：{spec.note}。\n",
+                         comment=SAMPLE_MARK.removeprefix("# "), block_items=True)
 
 
 def write_samples(root: Path, anchor: dt.date) -> int:
@@ -228,9 +225,7 @@ def write_samples(root: Path, anchor: dt.date) -> int:
         path = folder / f"{spec.id}.md"
         new = render(spec, anchor).encode("utf-8")
         if path.exists():
-            old = path.read_bytes()
-            if old != new:
-                write_atomic(path, old, new)
+            atomic.replace(root, path, None, new)
         else:
-            path.write_bytes(new)
+            atomic.create(root, path, new)
     return len(specs)

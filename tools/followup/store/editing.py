@@ -24,40 +24,11 @@ from __future__ import annotations
 import difflib
 import re
 
-from followup.store import yaml12
+from followup.store import emit, yaml12
 from followup.store.document import BOM, Document, split
-from followup.store.writer import Edit, WriteRefused, render_scalar, set_top_level
+from followup.store.writer import Edit, WriteRefused, set_top_level
 
 _DASH = re.compile(r"^([ \t]*)-[ \t]")
-
-
-class Quoted(str):
-    """A string always written in double quotes (phone numbers: ``"138 1234 5678"``)."""
-
-
-def render_flow(value) -> str:
-    """One value as YAML flow text (a log item, a contact, a handover)."""
-    if isinstance(value, Quoted):
-        return render_scalar(str(value), '"')
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{render_flow(str(k))}: {render_flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(render_flow(v) for v in value) + "]"
-    return render_scalar(value)
-
-
-def _render_item(item: dict, indent: str, flow: bool, newline: str) -> str:
-    if flow:
-        return f"{indent}- {render_flow(item)}{newline}"
-    lines = []
-    for i, (k, v) in enumerate(item.items()):
-        lead = f"{indent}- " if i == 0 else f"{indent}  "
-        lines.append(f"{lead}{render_flow(str(k))}: {render_flow(v)}{newline}")
-    return "".join(lines)
 
 
 def _line_end(text: str, pos: int) -> int:
@@ -76,7 +47,7 @@ def append_items(yaml_text: str, key: str, items: list[dict], newline: str, path
     pair = next(((k, v) for k, v in root.value if isinstance(k, ScalarNode) and k.value == key), None)
     if pair is None:  # no such key yet: add it at the end of the front matter
         text = yaml_text if not yaml_text or yaml_text.endswith("\n") else yaml_text + newline
-        return text + f"{key}:{newline}" + "".join(_render_item(i, "  ", True, newline) for i in items)
+        return text + f"{key}:{newline}" + "".join(emit.item(i, "  ", newline) for i in items)
     key_node, value = pair
     if isinstance(value, ScalarNode) and value.value in ("", "~", "null") and not value.style:
         # `log:` with nothing, or `log: ~` — the items go on the lines after the key
@@ -87,7 +58,7 @@ def append_items(yaml_text: str, key: str, items: list[dict], newline: str, path
             line = yaml_text[key_node.start_mark.index:start].rstrip(" \t") + yaml_text[end:pos]
         if not line.endswith("\n"):
             line += newline
-        rendered = "".join(_render_item(i, "  ", True, newline) for i in items)
+        rendered = "".join(emit.item(i, "  ", newline) for i in items)
         return yaml_text[:key_node.start_mark.index] + line + rendered + yaml_text[pos:]
     if not isinstance(value, SequenceNode):
         raise WriteRefused(path, f"`{key}` is not a list")
@@ -102,7 +73,7 @@ def append_items(yaml_text: str, key: str, items: list[dict], newline: str, path
         rest = yaml_text[end:pos]
         if not rest.endswith("\n"):
             rest += newline
-        rendered = "".join(_render_item(i, "  ", True, newline) for i in items)
+        rendered = "".join(emit.item(i, "  ", newline) for i in items)
         return yaml_text[:line_start] + key_line + rest + rendered + yaml_text[pos:]
     first, last = value.value[0], value.value[-1]
     first_line = yaml_text[yaml_text.rfind("\n", 0, first.start_mark.index) + 1:
@@ -122,7 +93,7 @@ def append_items(yaml_text: str, key: str, items: list[dict], newline: str, path
     if pos == len(text) and not text.endswith("\n"):
         text += newline
         pos = len(text)
-    rendered = "".join(_render_item(i, indent, flow, newline) for i in items)
+    rendered = "".join(emit.item(i, indent, newline, block=not flow) for i in items)
     return text[:pos] + rendered + text[pos:]
 
 
@@ -169,8 +140,13 @@ def plan_edit(doc: Document, *, values: dict | None = None, append: dict | None 
 
     >>> # plan_edit(doc, values={"tier": "A", "due": day}, append={"log": [entry]})
     """
-    values = values or {}
-    append = append or {}
+    try:
+        return _plan_edit(doc, values or {}, append or {})
+    except emit.NotWritable as exc:  # a lone surrogate: bytes that were not UTF-8
+        raise WriteRefused(doc.path, str(exc), exc.zh) from None
+
+
+def _plan_edit(doc: Document, values: dict, append: dict) -> Edit:
     old_data = yaml12.load_fast(doc.yaml_text) or {}
     yaml_text = doc.yaml_text
     for key, items in append.items():
@@ -184,7 +160,7 @@ def plan_edit(doc: Document, *, values: dict | None = None, append: dict | None 
             raise WriteRefused(doc.path, f"`{key}` is already set; change it by hand")
         if yaml_text and not yaml_text.endswith("\n"):
             yaml_text += doc.newline
-        yaml_text += f"{key}: {render_flow(value)}{doc.newline}"
+        yaml_text += f"{emit.scalar(key)}: {emit.flow(value)}{doc.newline}"
     text = doc.text[:doc.yaml_start] + yaml_text + doc.text[doc.yaml_end:]
     staged = split(doc.path, _encode(doc, text))
     if not isinstance(staged, Document):
@@ -198,27 +174,6 @@ def plan_edit(doc: Document, *, values: dict | None = None, append: dict | None 
     expected.update(yaml12.to_plain(values))
     prove_data(doc, new_raw, expected, set(values) | set(append))
     return Edit(doc.path, doc.raw, new_raw)
-
-
-# --- new files ------------------------------------------------------------------------
-
-
-def render_new(data: dict, newline: str = "\n", body: str = "", comment: str = "") -> str:
-    """The text of a new customer file: one key a line, lists as one flow item a line."""
-    lines = ["---"]
-    if comment:
-        lines.append(f"# {comment}")
-    for key, value in data.items():
-        if isinstance(value, list):
-            if not value:
-                lines.append(f"{key}: []")
-                continue
-            lines.append(f"{key}:")
-            lines += [f"  - {render_flow(v)}" for v in value]
-        else:
-            lines.append(f"{key}: {render_flow(value)}")
-    lines.append("---")
-    return newline.join(lines) + newline + body
 
 
 def prove_new(path: str, raw: bytes, expected: dict) -> None:

@@ -13,32 +13,18 @@ does for code):
 2. every line other than the edited ones is byte-identical;
 3. applying the same edit again changes nothing.
 
-The file is then replaced atomically (temp file in the same folder, fsync,
-``os.replace``) only if it still has the bytes we read (optimistic concurrency,
-as in fava), and read back to compare bytes.
+Values are written by the one emitter, :mod:`followup.store.emit`; the proven bytes
+are then written by :func:`followup.store.atomic.replace` (under the repository's
+write lock, only if the file still has the bytes we read, read back afterwards).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import os
-import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
-from followup.store import yaml12
+from followup.store import emit, yaml12
+from followup.store.atomic import WriteRefused
 from followup.store.document import BOM, Document, split
-
-
-class WriteRefused(Exception):
-    """The edit could not be proven safe; nothing was written. ``reason`` says why."""
-
-    def __init__(self, path: str, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
 
 
 @dataclass
@@ -50,22 +36,6 @@ class Edit:
     @property
     def changed(self) -> bool:
         return self.old != self.new
-
-
-def render_scalar(value, style: str | None = None) -> str:
-    """YAML text for a computed value, keeping the old quote style when there was one."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None:
-        return "null"
-    text = str(value)
-    if style in ('"', "'") or not yaml12.reads_as_itself(text) or not _plain_safe(text):
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return text
-
-
-def _plain_safe(text: str) -> bool:
-    return bool(text) and not re.search(r"[:#\[\]{},&*!|>'\"%@`]|^[-?\s]|\s$", text)
 
 
 def set_top_level(doc: Document, values: dict) -> str:
@@ -82,11 +52,11 @@ def set_top_level(doc: Document, values: dict) -> str:
             if node.style in ("|", ">") or "\n" in yaml_text[start:end]:
                 raise WriteRefused(doc.path, f"`{key}` spans several lines")
             if start == end:  # `tier:` with no value: write after the colon
-                replacements.append((start, end, " " + render_scalar(value)))
+                replacements.append((start, end, " " + emit.scalar(value)))
             else:
-                replacements.append((start, end, render_scalar(value, node.style)))
+                replacements.append((start, end, emit.scalar(value, node.style)))
         else:
-            appended.append(f"{key}: {render_scalar(value)}{doc.newline}")
+            appended.append(f"{key}: {emit.scalar(value)}{doc.newline}")
     for start, end, text in sorted(replacements, reverse=True):
         yaml_text = yaml_text[:start] + text + yaml_text[end:]
     if appended and yaml_text and not yaml_text.endswith("\n"):
@@ -142,82 +112,12 @@ def plan_computed(doc: Document, values: dict) -> Edit:
     current = yaml12.load_fast(doc.yaml_text) or {}
     if all(k in current and current[k] == v for k, v in values.items()):
         return Edit(doc.path, doc.raw, doc.raw)
-    new_raw = _encode(doc, set_top_level(doc, values))
+    try:
+        new_raw = _encode(doc, set_top_level(doc, values))
+    except emit.NotWritable as exc:
+        raise WriteRefused(doc.path, str(exc), exc.zh) from None
     prove(doc, new_raw, values)
     again = split(doc.path, new_raw)
     if _encode(again, set_top_level(again, values)) != new_raw:
         raise WriteRefused(doc.path, "a second run would change the file again")
     return Edit(doc.path, doc.raw, new_raw)
-
-
-def digest(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
-
-
-def _synced_temp(path: Path, data: bytes, mode: int) -> str:
-    """``data`` in an fsynced temp file beside ``path`` (same file system: renames are atomic)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp
-
-
-def _read_back(path: Path, data: bytes) -> None:
-    if path.read_bytes() != data:
-        raise WriteRefused(str(path), "read-back after writing does not match")
-
-
-def write_atomic(path: Path, old: bytes, new: bytes) -> None:
-    """Replace ``path`` with ``new`` if it still holds ``old``; read back to verify."""
-    if path.read_bytes() != old:
-        raise WriteRefused(str(path), "the file changed on disk since it was read; run again")
-    tmp = _synced_temp(path, new, path.stat().st_mode & 0o777)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    _read_back(path, new)
-
-
-def create_new(path: Path, data: bytes, check=None) -> None:
-    """Create ``path`` holding ``data``; refuse if anything already exists there.
-
-    The bytes go to a temp file in the same folder first (fsync), which is then
-    *linked* to the target name: ``os.link`` fails if the name exists, so unlike
-    ``os.replace`` it can never overwrite a customer someone created meanwhile.
-    ``check(bytes)`` (optional) proves the content before anything is written (the
-    importer reads each new file with both YAML readers and compares the data with
-    what it meant). The new file is read back and compared byte for byte.
-    """
-    if path.exists():
-        raise WriteRefused(str(path), "the file already exists; it is never overwritten")
-    if check is not None:
-        check(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _synced_temp(path, data, 0o644)
-    try:
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise WriteRefused(str(path), "the file already exists; it is never overwritten") from None
-        except OSError:  # a file system without hard links: exclusive create instead
-            try:
-                with open(path, "xb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            except FileExistsError:
-                raise WriteRefused(str(path), "the file already exists; it is never overwritten") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    _read_back(path, data)

@@ -6,6 +6,6 @@
 - :mod:`.mapping` proposes which column means what and reads/writes the editable
   mapping file;
 - :mod:`.importer` plans customer files from rows (dry run), finds duplicates and
-  writes new files through :func:`followup.store.writer.create_new`;
+  writes new files through :func:`followup.store.atomic.create`;
 - :mod:`.exporter` writes customers and the 分类汇总 (totals) back to a sheet.
 """

@@ -21,6 +21,7 @@ import datetime as dt
 from pathlib import Path
 
 from followup.engine.privacy import MASKERS
+from followup.store import atomic
 
 COLUMNS = {
     "zh": ("编号", "客户名称", "负责人", "等级", "下次跟进", "阶段", "金额", "最近联系", "来源", "登记日期",
@@ -124,12 +125,10 @@ def _cell(value):
 
 
 def _write_csv(path: Path, rows: list[list], encoding: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding=encoding, newline="") as handle:
+    with atomic.output(path) as tmp, open(tmp, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)
         for row in rows:
             writer.writerow([_cell(v) for v in row])
-    tmp.replace(path)
 
 
 def _write_xlsx(path: Path, header: list, rows: list[list], summary: list[list], lang: str) -> None:
@@ -167,6 +166,5 @@ def _write_xlsx(path: Path, header: list, rows: list[list], summary: list[list],
             cell.number_format = "yyyy-mm-dd"
     totals_sheet.column_dimensions["A"].width = 14
     totals_sheet.column_dimensions["B"].width = 22
-    tmp = path.with_name(f".{path.name}.tmp")
-    book.save(tmp)
-    tmp.replace(path)
+    with atomic.output(path) as tmp:
+        book.save(tmp)

@@ -22,6 +22,7 @@ from pathlib import Path
 from followup.board.safety import slugify
 from followup.engine.privacy import Masker
 from followup.rules.workdays import days_after
+from followup.store import atomic
 
 PRODID = "-//followup//customer follow-ups//ZH"
 UID_DOMAIN = "followup.invalid"  # RFC 2606: a name that is never anyone's host
@@ -117,8 +118,6 @@ def write_feeds(workspace, grades, target_dir, as_of: dt.date) -> list[Path]:
     for owner in owners:
         path = target / f"{slugify(owner)}.ics"  # an owner id never escapes the folder
         data = feed(ws, grades, owner, as_of, masker)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        atomic.write_output(path, data)
         written.append(path)
     return written

@@ -15,7 +15,8 @@ into it (FU820, and listed in the dry run); a shared company name alone is not e
 an existing customer on any identity is not imported (FU808).
 :func:`write_planned` proves that every planned file reads back, with both YAML
 readers, as exactly the data meant, then creates it with
-:func:`followup.store.writer.create_new` (which refuses an existing file).
+:func:`followup.store.atomic.create` (which refuses an existing file). The text comes
+from the one emitter, :mod:`followup.store.emit`.
 
 A worked row::
 
@@ -42,8 +43,8 @@ from followup.engine.identity import parse_phone, valid_email
 from followup.engine.records import ID_PATTERN, parse_customer
 from followup.engine.registration import Match, Registry, customer_id, free_id, identity_keys
 from followup.problems import Problem, problem
-from followup.store import yaml12
-from followup.store.writer import WriteRefused, create_new
+from followup.store import atomic, emit, yaml12
+from followup.store.atomic import WriteRefused
 from followup.text.i18n import problem_text
 from followup.transfer.mapping import Mapping, header_keys, resolve_owner
 from followup.transfer.table import Table
@@ -57,7 +58,6 @@ from followup.transfer.values import (
     split_followups,
     text_of,
 )
-from followup.transfer.yamltext import scalar
 
 TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
 SKIP_CHANNELS = {"备注", "note"}  # words too common in notes to mean "this was a note"
@@ -554,36 +554,17 @@ def _grade(ws, plan: ImportPlan) -> None:
 
 # --- rendering -----------------------------------------------------------------------------
 
-def _flow(mapping: dict) -> str:
-    items = []
-    for k, v in mapping.items():
-        if isinstance(v, list):
-            v = "[" + ", ".join(scalar(i) for i in v) + "]"
-        else:
-            v = scalar(v)
-        items.append(f"{k}: {v}")
-    return "{" + ", ".join(items) + "}"
-
-
 def render_front_matter(data: dict) -> str:
-    lines = []
-    for key, value in data.items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            lines.append(f"{key}:")
-            lines += [f"  - {_flow(item)}" for item in value]
-        elif isinstance(value, list):
-            lines.append(f"{key}: [" + ", ".join(scalar(i) for i in value) + "]")
-        else:
-            lines.append(f"{key}: {scalar(value)}")
-    return "\n".join(lines) + "\n"
+    """The front matter of a new file: one key a line, contacts and log one flow item a line."""
+    return emit.mapping(data)
 
 
 def render_file(data: dict, body: str) -> bytes:
-    return ("---\n" + render_front_matter(data) + "---\n" + body).encode("utf-8")
+    return emit.document(data, body=body).encode("utf-8")
 
 
 def _fast_prover(data: dict):
-    """``check(raw)`` for create_new: the fast reader must read exactly ``data``."""
+    """``check(raw)`` for :func:`~followup.store.atomic.create`: the fast reader reads ``data``."""
     from followup.store.document import split
 
     def check(raw: bytes) -> None:
@@ -655,7 +636,7 @@ def write_planned(ws, plan: ImportPlan, workers: int = 16) -> None:
         if p.row in refused:
             return p, "the round-trip reader reads other data than meant"
         try:
-            create_new(ws.root / p.path, p.raw, _fast_prover(p.data))
+            atomic.create(ws.root, ws.root / p.path, p.raw, _fast_prover(p.data))
         except WriteRefused as exc:
             return p, exc.reason
         return p, None
@@ -673,26 +654,15 @@ def write_planned(ws, plan: ImportPlan, workers: int = 16) -> None:
 
 
 def regrade(root: Path, as_of) -> int:
-    """``followup grade --write`` for the whole repository: a rank playbook grades on the
-    population, so new customers may move others. Returns how many files changed."""
+    """``followup grade --write`` for the whole repository (the same step,
+    :mod:`followup.store.changes`): a rank playbook grades on the population, so new
+    customers may move others. Returns how many files changed."""
+    from followup.store.changes import plan_grades, write_all
     from followup.store.workspace import load_workspace
-    from followup.store.writer import plan_computed, write_atomic
 
-    ws = load_workspace(root, as_of)
-    if ws.rules is None:
-        return 0
-    grades = grade_all(ws.customers, ws.rules.playbook, ws.rules.calendar)
-    broken = ws.erroneous_files()
-    changed = 0
-    for path, grade in sorted(grades.items()):
-        doc = ws.documents.get(path)
-        if doc is None or path in broken:
-            continue
-        try:
-            edit = plan_computed(doc, {"tier": grade.tier, "due": grade.due})
-            if edit.changed:
-                write_atomic(root / path, edit.old, edit.new)
-                changed += 1
-        except WriteRefused:
-            continue
-    return changed
+    with atomic.locked(root):
+        ws = load_workspace(root, as_of)
+        if ws.rules is None:
+            return 0
+        grades = grade_all(ws.customers, ws.rules.playbook, ws.rules.calendar)
+        return len(write_all(ws, plan_grades(ws, grades)).written)

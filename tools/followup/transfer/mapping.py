@@ -30,9 +30,9 @@ from pathlib import Path
 
 from followup.problems import Problem, problem
 from followup.store import yaml12
+from followup.store.emit import scalar
 from followup.transfer.table import HEADER_SCAN, Table
 from followup.transfer.values import normalise_header, text_of
-from followup.transfer.yamltext import scalar
 
 CORE_TARGETS = ("id", "name", "owner", "registered", "source", "stage", "deal_value", "referred_by")
 CONTACT_TARGETS = ("contact.name", "contact.role", "contact.phone", "contact.email", "contact.wechat")
@@ -242,13 +242,13 @@ def render_mapping(mapping: Mapping, sheet_name: str, facts: dict) -> str:
     lines.append(f"header_row: {mapping.header_row}")
     lines.append("columns:")
     for key, target in mapping.columns.items():
-        lines.append(f"  {_scalar(key)}: {target}")
+        lines.append(f"  {_scalar(key)}: {_scalar(target)}")
     lines.append("owners:" if mapping.owners else "owners: {}")
     for raw, pid in mapping.owners.items():
         lines.append(f"  {_scalar(raw)}: {_scalar(pid)}" + ("    # 未知 / unknown" if pid is None else ""))
     lines.append("defaults:")
     for key, value in mapping.defaults.items():
-        lines.append(f"  {key}: {_scalar(value)}")
+        lines.append(f"  {_scalar(key)}: {_scalar(value)}")
     return "\n".join(lines) + "\n"
 
 
