@@ -96,11 +96,14 @@ def cache_dir(root: Path) -> Path | None:
     return Path(base) / "followup" / f"{Path(os.path.abspath(root)).name}-{_repo_tag(root)}"
 
 
-@functools.cache  # once per process and folder: check opens two caches in the same folder
+_REFUSED: set[Path] = set()  # folders already warned about: one line per process
+
+
 def usable(root: Path, folder: Path) -> bool:
     """Whether ``folder`` may hold the cache: not when it lies inside the repository and Git
     tracks a file in it (committed by accident, or added by a pull request); then one warning
-    line says so. Outside the repository there is nothing to ask Git."""
+    line says so (once: check opens two caches). Outside the repository -- the default --
+    there is nothing to ask Git."""
     try:
         inside = Path(os.path.abspath(folder)).relative_to(Path(os.path.abspath(root)))
     except ValueError:
@@ -112,9 +115,11 @@ def usable(root: Path, folder: Path) -> bool:
         return True  # no git: nothing can be tracked
     if not listed:
         return True
-    from followup.text.i18n import language, word
+    if folder not in _REFUSED:
+        _REFUSED.add(folder)
+        from followup.text.i18n import language, word
 
-    print(word("cache_tracked", language(), folder=inside.as_posix() + "/"), file=sys.stderr)
+        print(word("cache_tracked", language(), folder=inside.as_posix() + "/"), file=sys.stderr)
     return False
 
 
@@ -176,8 +181,8 @@ def _read(path: Path, context: tuple):
         return None
     line, sep, blobs = body.partition(b"\n")
     try:
-        header = json.loads(line)
-    except (ValueError, RecursionError):
+        header = codec.loads(line)  # (the stored check result holds tagged values: key paths)
+    except Undecodable:
         return None
     if (type(header) is not dict or header.get("format") != FORMAT
             or header.get("context") != list(context)):

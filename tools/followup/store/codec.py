@@ -6,14 +6,17 @@ decoder checks the type of what it rebuilds; anything else raises :class:`Undeco
 which the cache treats as "no cache".
 
 Free YAML values (facts, contacts, ``archived``, ``owner_history``, a problem's parameters)
-go through :func:`plain`/:func:`unplain`: strings, numbers, booleans, null and objects with
-string keys are themselves; everything else is an array whose first item says what it is::
+go through :func:`plain` on the way in: strings, numbers, booleans, null, lists and
+mappings with string keys are themselves; everything else is an object with one key that
+says what it is::
 
-    ["d", "2026-11-02"]            a date
-    ["t", "2026-11-02T09:30:00"]   a date and time (with its offset, if it had one)
-    ["l", v1, v2, ...]             a list
-    ["u", v1, v2, ...]             a tuple (key paths)
-    ["m", [k1, v1], [k2, v2]]      a mapping with a key that is not a string
+    {"$d": "2026-11-02"}            a date
+    {"$t": "2026-11-02T09:30:00"}   a date and time (with its offset, if it had one)
+    {"$u": [v1, v2, ...]}           a tuple (key paths)
+    {"$m": [[k1, v1], [k2, v2]]}    a mapping with a key that is not a string or starts with $
+
+On the way out the JSON reader itself rebuilds them (:func:`loads`, one hook call per
+object, in C otherwise: walking every value in Python cost twice as much).
 
 This module knows problems and plain values only, so that ``check`` answering from its
 stored result imports neither the records nor the YAML readers; the records' encoding is
@@ -41,55 +44,76 @@ def plain(value):
     if kind is str or kind is int or kind is bool or kind is float or value is None:
         return value
     if kind is dict:
-        if all(type(k) is str for k in value):
-            return {k: plain(v) for k, v in value.items()}
-        return ["m", *([plain(k), plain(v)] for k, v in value.items())]
+        for key in value:
+            if type(key) is not str or key[:1] == "$":  # would not come back as itself
+                return {"$m": [[plain(k), plain(v)] for k, v in value.items()]}
+        return {k: plain(v) for k, v in value.items()}
     if kind is list:
-        return ["l", *map(plain, value)]
-    if kind is tuple:
-        return ["u", *map(plain, value)]
+        return [plain(v) for v in value]
     if kind is dt.date:
-        return ["d", value.isoformat()]
+        return {"$d": value.isoformat()}
     if kind is dt.datetime:
-        return ["t", value.isoformat()]
+        return {"$t": value.isoformat()}
+    if kind is tuple:
+        return {"$u": [plain(v) for v in value]}
     raise TypeError(f"not a YAML value: {kind.__name__}")
 
 
-def unplain(data):
-    kind = type(data)
-    if kind is str or kind is int or kind is bool or kind is float or data is None:
-        return data
-    if kind is dict:
-        return {k: unplain(v) for k, v in data.items()}
-    if kind is not list or not data:
-        raise Undecodable("value")
-    tag = data[0]
-    if tag == "l":
-        return [unplain(v) for v in data[1:]]
-    if tag == "u":
-        return tuple(unplain(v) for v in data[1:])
-    if tag == "d" and len(data) == 2:
-        return day(data[1])
-    if tag == "t" and len(data) == 2 and type(data[1]) is str:
-        return dt.datetime.fromisoformat(data[1])
-    if tag == "m":
-        pairs = {}
-        for pair in data[1:]:
-            if type(pair) is not list or len(pair) != 2:
-                raise Undecodable("mapping")
-            key = unplain(pair[0])
-            try:
-                pairs[key] = unplain(pair[1])
-            except TypeError:  # an unhashable key
-                raise Undecodable("mapping key") from None
-        return pairs
-    raise Undecodable(f"tag {tag!r}")
+def _mapping(pairs) -> dict:
+    if type(pairs) is not list:
+        raise Undecodable("mapping")
+    mapping = {}
+    for pair in pairs:
+        if type(pair) is not list or len(pair) != 2:
+            raise Undecodable("mapping")
+        try:
+            mapping[pair[0]] = pair[1]
+        except TypeError:  # an unhashable key
+            raise Undecodable("mapping key") from None
+    return mapping
+
+
+def _datetime(text) -> dt.datetime:
+    if type(text) is not str:
+        raise Undecodable("datetime")
+    return dt.datetime.fromisoformat(text)
+
+
+def _tuple(items) -> tuple:
+    if type(items) is not list:
+        raise Undecodable("tuple")
+    return tuple(items)
+
+
+def _unplain(obj: dict):
+    """The JSON reader's hook for every object, innermost first: a tagged one is rebuilt
+    (a crafted tag raises), any other is a mapping with string keys, as it was."""
+    if len(obj) == 1:
+        for key in obj:
+            if key[:1] == "$":
+                rebuild = _TAGGED.get(key)  # (defined below, with day)
+                if rebuild is None:
+                    raise Undecodable(f"tag {key!r}")
+                return rebuild(obj[key])
+    return obj
+
+
+_DAYS: dict[str, dt.date] = {}  # a cache holds ~10 dates a record, and few distinct ones
 
 
 def day(text) -> dt.date:
-    if type(text) is not str or len(text) != 10:
+    """The date ``date.isoformat`` wrote (read once per distinct text: a third of decoding)."""
+    if type(text) is not str:
         raise Undecodable("date")
-    return dt.date.fromisoformat(text)  # ValueError (an Undecodable's base) if it is not one
+    found = _DAYS.get(text)
+    if found is None:
+        if len(text) != 10:
+            raise Undecodable("date")
+        found = _DAYS[text] = dt.date.fromisoformat(text)  # ValueError if it is not one
+    return found
+
+
+_TAGGED = {"$d": day, "$t": _datetime, "$u": _tuple, "$m": _mapping}
 
 
 def day_or_none(text) -> dt.date | None:
@@ -100,18 +124,8 @@ def iso(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def typed(value, kind, what: str):
-    if type(value) is not kind:
-        raise Undecodable(what)
-    return value
-
-
 def text_or_none(value, what: str) -> str | None:
-    return None if value is None else typed(value, str, what)
-
-
-def texts(value, what: str) -> list[str]:
-    if type(value) is not list or not all(type(v) is str for v in value):
+    if value is not None and type(value) is not str:
         raise Undecodable(what)
     return value
 
@@ -126,7 +140,6 @@ def unproblem(data) -> Problem:
     if type(data) is not list or len(data) != 7:
         raise Undecodable("problem")
     code, file, line, col, params, key_path, is_error = data
-    params, key_path = unplain(params), unplain(key_path)
     if not (type(code) is str and type(file) is str and type(line) is int and type(col) is int
             and type(params) is dict and type(key_path) is tuple and type(is_error) is bool):
         raise Undecodable("problem")
@@ -161,6 +174,6 @@ def loads(blob: bytes):
     try:
         if blob[:1] == b"\x78":
             blob = zlib.decompress(blob)
-        return json.loads(blob)
+        return json.loads(blob, object_hook=_unplain)
     except (zlib.error, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
         raise Undecodable(str(exc)) from None

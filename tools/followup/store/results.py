@@ -24,9 +24,6 @@ from followup.store.codec import (
     plain,
     problems_data,
     text_or_none,
-    texts,
-    typed,
-    unplain,
     unproblems,
 )
 
@@ -74,7 +71,7 @@ def _unlog_entry(data) -> LogEntry:
     if not (type(index) is int and type(channel) is str and type(by) is str
             and type(note) is str and type(outcome) is str):
         raise Undecodable("log entry")
-    updates = {} if updates is None else unplain(updates)
+    updates = {} if updates is None else updates
     if type(updates) is not dict:
         raise Undecodable("log entry set")
     return LogEntry(index, day(date), channel, by, note, outcome, updates, day_or_none(nxt))
@@ -97,16 +94,20 @@ def _uncustomer(data) -> Customer:
     (cid, path, name, owner, co_owners, registered, source, contacts, stage, facts, log,
      stored_tier, stored_due, paused_until, pause_reason, archived, referred_by, locked, body,
      deal_value, lean) = data
-    for value in (cid, path, name, owner, source, pause_reason, referred_by, body):
-        typed(value, str, "customer text")
-    contacts = unplain(contacts)
-    facts = unplain(facts)
-    archived = None if archived is None else unplain(archived)
-    if (type(contacts) is not list or not all(type(c) is dict for c in contacts)
-            or type(facts) is not dict or (archived is not None and type(archived) is not dict)
-            or type(locked) is not bool or type(lean) is not bool
-            or (deal_value is not None and type(deal_value) not in (int, float))):
+    # one expression, no calls: this runs for every cached record (str is tested with "is")
+    if not (type(cid) is str and type(path) is str and type(name) is str and type(owner) is str
+            and type(source) is str and type(pause_reason) is str and type(referred_by) is str
+            and type(body) is str and type(co_owners) is list and type(contacts) is list
+            and type(facts) is dict and type(locked) is bool and type(lean) is bool
+            and (archived is None or type(archived) is dict)
+            and (deal_value is None or type(deal_value) is int or type(deal_value) is float)):
         raise Undecodable("customer")
+    for item in co_owners:
+        if type(item) is not str:
+            raise Undecodable("co_owners")
+    for item in contacts:
+        if type(item) is not dict:
+            raise Undecodable("contacts")
     if log is None:
         if not lean:
             raise Undecodable("customer log")
@@ -115,7 +116,7 @@ def _uncustomer(data) -> Customer:
         entries = [_unlog_entry(e) for e in log]
     else:
         raise Undecodable("customer log")
-    return Customer(cid, path, name, owner, texts(co_owners, "co_owners"), day_or_none(registered),
+    return Customer(cid, path, name, owner, co_owners, day_or_none(registered),
                     source, contacts, text_or_none(stage, "stage"), facts, entries,
                     text_or_none(stored_tier, "tier"), day_or_none(stored_due),
                     day_or_none(paused_until), pause_reason, archived, referred_by, locked, body,
@@ -130,7 +131,12 @@ def _schedule(s: Schedule) -> list:
 def _unschedule(data) -> Schedule:
     if type(data) is not list or len(data) != 6 or type(data[5]) is not int:
         raise Undecodable("schedule")
-    return Schedule(*map(day_or_none, data[:5]), data[5])
+    last, reference, cadence, manual, due, postponed = data
+    return Schedule(None if last is None else day(last),
+                    None if reference is None else day(reference),
+                    None if cadence is None else day(cadence),
+                    None if manual is None else day(manual),
+                    None if due is None else day(due), postponed)
 
 
 def _lean(facts: LeanFacts) -> list:
@@ -144,13 +150,15 @@ def _unlean(data) -> LeanFacts:
     tier, schedule, found = data
     identities = []
     for item in found:
-        if (type(item) is not list or len(item) != 3 or type(item[0]) is not str
-                or type(item[1]) is not str or type(item[2]) is not list):
+        if type(item) is not list or len(item) != 3:
             raise Undecodable("identity")
-        path = item[2]
-        if not all(type(k) in (str, int) for k in path):
+        kind, key, path = item
+        if type(kind) is not str or type(key) is not str or type(path) is not list:
             raise Undecodable("identity")
-        identities.append((item[0], item[1], tuple(path)))
+        for step in path:  # a key path: names and list positions
+            if type(step) is not str and type(step) is not int:
+                raise Undecodable("identity")
+        identities.append((kind, key, tuple(path)))
     if (tier is None) != (schedule is None):
         raise Undecodable("lean grade")
     return LeanFacts(text_or_none(tier, "tier"),
@@ -167,7 +175,7 @@ def _unresult(data) -> FileResult:
     if type(data) is not list or len(data) != 6:
         raise Undecodable("file result")
     path, customer, has_document, problems, extras, lean = data
-    extras = {} if extras is None else unplain(extras)
+    extras = {} if extras is None else extras
     if type(path) is not str or type(has_document) is not bool or type(extras) is not dict:
         raise Undecodable("file result")
     customer = None if customer is None else _uncustomer(customer)
