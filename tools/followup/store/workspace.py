@@ -30,7 +30,7 @@ from followup.problems import Problem, problem
 from followup.rules.load import Rules, load_rules
 from followup.store import cache as cache_mod
 from followup.store import document, yaml12
-from followup.store import results as codec
+from followup.store import results as encoding
 from followup.store.document import Source
 from followup.store.layout import SKIPPED_NAMES, NotARepository, customer_file_names, find_root  # noqa: F401
 from followup.store.results import FileResult, LeanFacts
@@ -191,9 +191,9 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
     than :data:`PARALLEL_THRESHOLD` files need parsing (process start-up costs more
     than it saves below that).
     ``lean``: for commands that judge records without showing them (``check``, ``grade``):
-    customers come without log notes and body, and ``ws.grades`` holds their tier and
-    schedule, graded in the parsing workers (for rank playbooks it stays ``None`` and the
-    caller grades the lean customers as usual). Lean records are marked
+    customers come without log notes and body, graded in the parsing workers when the
+    playbook grades each record alone (``ws.graded()`` gives those grades; for rank
+    playbooks it grades the lean customers then, as for full ones). Lean records are marked
     (``customer.lean``); see :func:`parse_customer_file` and :meth:`Workspace.full_record`.
     """
     started = cache_mod.now_ns()
@@ -315,7 +315,7 @@ def _store_chunks(parse_cache, unstored: list, started_ns: int) -> None:
     for start in range(0, len(unstored), CHUNK):
         part = unstored[start:start + CHUNK]
         try:
-            blob = codec.encode([result for *_, result in part])
+            blob = encoding.encode([result for *_, result in part])
         except TypeError:  # a value the encoding does not know: this chunk goes uncached
             continue
         for index, (rel, stamp, sha, result) in enumerate(part):
@@ -399,7 +399,7 @@ def _worker_chunk(rels: list[str]) -> tuple[list, list, bytes | list]:
         shas.append(sha)
         out.append(result)
     try:
-        return stamps, shas, codec.encode(out)
+        return stamps, shas, encoding.encode(out)
     except TypeError:
         return stamps, shas, out
 
@@ -420,7 +420,7 @@ def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: b
                 for stamp, sha, result in zip(stamps, shas, blob):
                     yield stamp, sha, result, None, -1
                 continue
-            results = codec.decode(blob)
+            results = encoding.decode(blob)
             for index, (stamp, sha, result) in enumerate(zip(stamps, shas, results)):
                 yield stamp, sha, result, blob if hashing else None, index
 
