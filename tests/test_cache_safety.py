@@ -189,6 +189,10 @@ def test_a_cache_folder_tracked_by_git_is_refused(repo, capsys, monkeypatch):
     monkeypatch.setenv(cache_mod.ENV_DIR, str(inside))
     git(repo, "init", "-q")
     assert check(repo, capsys) == expected  # untracked inside the repository: used
+    assert (inside / ".gitignore").read_text(encoding="utf-8").endswith("\n*\n")
+    git(repo, "add", ".")
+    assert ".followup-cache" not in subprocess.run(  # not committed by accident
+        ["git", "-C", str(repo), "ls-files"], capture_output=True, text=True).stdout
     (stored,) = inside.glob("check-result-*")
     header = read_header(stored)
     write_cache(stored, {**header, "result": [[], header["result"][1]]})  # "no problems"
@@ -209,7 +213,7 @@ def test_the_cache_lives_outside_the_working_tree(repo, tmp_path, monkeypatch):
     assert folder.parent == tmp_path / "xdg" / "followup"
     assert folder.name.startswith("repo-") and folder != cache_mod.cache_dir(tmp_path / "other")
     load_workspace(repo, dt.date(2026, 11, 22))
-    assert [p.name.split("-")[0] for p in folder.iterdir()] == ["parse"]
+    assert sorted(p.name.split("-")[0] for p in folder.iterdir()) == [".gitignore", "parse"]
     assert sorted(p.name for p in repo.iterdir()) == ["customers", "rules"]
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as XDG says
     assert cache_mod.cache_dir(repo).parent == Path.home() / ".cache" / "followup"

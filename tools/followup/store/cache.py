@@ -78,6 +78,7 @@ FORMAT = 5  # 5: data only (JSON), checksummed; 4 and before were pickles
 MAGIC = b"followup-cache\n"
 RACY_SECONDS = 2.0
 ENV_DIR = "FOLLOWUP_CACHE_DIR"
+IGNORE_ALL = "# created by followup: its cache is never committed (docs/design.md)\n*\n"
 
 
 def cache_dir(root: Path) -> Path | None:
@@ -197,6 +198,9 @@ def _write(path: Path, header: dict, blobs: list[bytes] = ()) -> bool:
         for blob in blobs:
             digest.update(blob)
         path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():  # as pytest and ruff do: a folder inside a repository stays out
+            ignore.write_text(IGNORE_ALL, encoding="utf-8")  # of `git add .`, .gitignore or not
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
