@@ -39,3 +39,11 @@ def sample_repo(tmp_path) -> Path:
 def empty_repo(tmp_path) -> Path:
     """The rules of this checkout and no customers."""
     return make_repo(tmp_path / "repo", with_samples=False)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_home(tmp_path_factory, monkeypatch):
+    """The cache lives in the user's cache folder by default (store/cache.py): every test
+    gets its own, so none writes to the real ~/.cache or sees another test's cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    monkeypatch.delenv("FOLLOWUP_CACHE_DIR", raising=False)

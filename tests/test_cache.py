@@ -4,8 +4,9 @@ corruption, races -- each case against a run without the cache."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
-import pickle
 import shutil
 import time
 from pathlib import Path
@@ -51,9 +52,22 @@ def age(path: Path, seconds: float = 30) -> None:
     os.utime(path, ns=(past, past))
 
 
+def cache_folder(repo: Path) -> Path:
+    return cache_mod.cache_dir(repo)
+
+
 def parse_file(repo: Path) -> Path:
-    (found,) = (repo / ".followup-cache").glob("parse-*.pickle")
+    (found,) = cache_folder(repo).glob("parse-*.cache")
     return found
+
+
+def stored(repo: Path) -> dict:
+    """The header of the parse cache file (checked against its checksum, as the cache does)."""
+    raw = parse_file(repo).read_bytes()
+    assert raw.startswith(cache_mod.MAGIC)
+    checksum, _, body = raw[len(cache_mod.MAGIC):].partition(b"\n")
+    assert hashlib.sha256(body).hexdigest().encode() == checksum
+    return json.loads(body.partition(b"\n")[0])
 
 
 def snapshot(ws) -> tuple:
@@ -87,7 +101,8 @@ def test_second_load_reads_nothing_and_agrees(repo):
     assert first.cache_stats["parsed"] == 5
     second = same_as_uncached(repo)
     assert second.cache_stats["stat_hits"] == 5 and second.cache_stats["parsed"] == 0
-    assert list((repo / ".followup-cache").glob("parse-*.pickle"))
+    assert list(cache_folder(repo).glob("parse-*.cache"))
+    assert not (repo / ".followup-cache").exists()  # outside the working tree
 
 
 def test_edit_is_seen(repo):
@@ -136,8 +151,7 @@ def test_rename_is_a_new_file(repo):
     ws = same_as_uncached(repo)
     assert "customers/c0.md" not in ws.documents
     assert any(p.code == "FU103" and p.file == "customers/renamed.md" for p in ws.problems)
-    entries = pickle.loads(parse_file(repo).read_bytes())["entries"]
-    assert "customers/c0.md" not in entries
+    assert "customers/c0.md" not in stored(repo)["entries"]
 
 
 def test_swapping_two_files_by_rename(repo):
@@ -176,25 +190,32 @@ def test_as_of_change_invalidates(repo):
     assert any(p.code == "FU203" for p in ws.problems)
 
 
-@pytest.mark.parametrize("garbage", [b"", b"not a pickle", pickle.dumps({"format": -1}),
-                                     pickle.dumps([1, 2, 3])])
-def test_corrupt_or_old_cache_is_ignored(repo, garbage):
+@pytest.mark.parametrize("damage", [
+    lambda raw: b"",
+    lambda raw: b"not a cache",
+    lambda raw: raw[:len(raw) // 2],  # truncated
+    lambda raw: raw[:-3] + b"xyz",  # a wrong checksum
+    lambda raw: raw.replace(b'"format":%d' % cache_mod.FORMAT, b'"format":4'),  # another version
+])
+def test_corrupt_or_old_cache_is_ignored(repo, damage):
     same_as_uncached(repo)
-    parse_file(repo).write_bytes(garbage)
+    path = parse_file(repo)
+    path.write_bytes(damage(path.read_bytes()))
     ws = same_as_uncached(repo)
     assert ws.cache_stats["parsed"] == 5
+    assert stored(repo)["format"] == cache_mod.FORMAT  # and rebuilt
 
 
 def test_cache_dir_env_and_no_cache(repo, tmp_path, monkeypatch, capsys):
     elsewhere = tmp_path / "ci-cache"
     monkeypatch.setenv(cache_mod.ENV_DIR, str(elsewhere))
     main(["check", "--root", str(repo), "--as-of", str(AS_OF)])
-    assert list(elsewhere.glob("parse-*.pickle")) and list(elsewhere.glob("check-result-*.pickle"))
+    assert list(elsewhere.glob("parse-*.cache")) and list(elsewhere.glob("check-result-*.cache"))
     assert not (repo / ".followup-cache").exists()
     monkeypatch.delenv(cache_mod.ENV_DIR)
     main(["check", "--no-cache", "--root", str(repo), "--as-of", str(AS_OF)])
     main(["grade", "--no-cache", "--root", str(repo), "--as-of", str(AS_OF)])
-    assert not (repo / ".followup-cache").exists()
+    assert not cache_folder(repo).exists()
 
 
 def run_check(repo, capsys, *args) -> tuple[int, str]:
@@ -207,7 +228,7 @@ def test_check_result_cache_never_stale(repo, capsys):
         age(path)
     uncached = run_check(repo, capsys, "--no-cache")
     assert run_check(repo, capsys) == uncached  # computes and stores
-    assert list((repo / ".followup-cache").glob("check-result-*.pickle"))
+    assert list(cache_folder(repo).glob("check-result-*.cache"))
     assert run_check(repo, capsys) == uncached  # from the stored result
     # an edit, a new file, a deleted file and a rules change each show at once
     path = write(repo, "c1", name="公司0", phone="139 0000 0000")  # now collides with c0
@@ -235,13 +256,8 @@ def test_parallel_parsing_agrees_with_serial(repo, monkeypatch):
     assert snapshot(cached) == snapshot(serial)
 
 
-def stored(repo: Path) -> dict:
-    with open(parse_file(repo), "rb") as fh:
-        return pickle.load(fh)
-
-
 def test_a_parallel_parse_stores_each_chunk_once_and_edits_stay_exact(repo, monkeypatch):
-    """Workers pack a chunk's results together: the cache holds each chunk once, shared by
+    """Workers encode a chunk's results together: the cache holds each chunk once, shared by
     its entries; an edited file gets its own entry, and a chunk whose files all changed
     is dropped -- while every load stays equal to an uncached one."""
     for i in range(5, 40):
@@ -264,7 +280,7 @@ def test_a_parallel_parse_stores_each_chunk_once_and_edits_stay_exact(repo, monk
     assert same_as_uncached(repo).customer(first_chunk[0].split("/")[1][:-3]).name == "改过的公司"
     payload = stored(repo)
     assert len(payload["blobs"]) == chunks + 1
-    assert payload["entries"][first_chunk[0]][3] == -1  # its own blob now
+    assert payload["entries"][first_chunk[0]][3] == 0  # its own blob now
     (shared,) = {payload["entries"][rel][2] for rel in first_chunk[1:]}  # the rest: still one
     assert shared != payload["entries"][first_chunk[0]][2]
 
@@ -276,7 +292,8 @@ def test_a_parallel_parse_stores_each_chunk_once_and_edits_stay_exact(repo, monk
     payload = stored(repo)
     blobs_used = {entry[2] for entry in payload["entries"].values()}
     assert len(payload["blobs"]) == len(blobs_used)  # nothing stored that nothing uses
-    assert len(payload["blobs"]) == (chunks - 1) + 7  # the first chunk is gone
+    # the first chunk is gone; the first edit keeps its blob, the six edited together share one
+    assert len(payload["blobs"]) == (chunks - 1) + 2
 
 
 def test_documents_and_sources_are_read_on_demand(repo):

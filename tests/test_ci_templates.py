@@ -68,15 +68,16 @@ def test_the_github_workflow_has_what_the_docs_promise():
 
 
 def test_ci_keeps_followups_cache_between_runs_where_followup_looks_for_it():
-    from followup.store.cache import DEFAULT_DIR
+    from followup.store.cache import ENV_DIR
 
     flow = load(".github/workflows/followup.yml")
+    folder = flow["env"][ENV_DIR]
     for name in ("check", "board"):
         cached = [s for s in flow["jobs"][name]["steps"] if s.get("uses", "").startswith("actions/cache@")]
-        assert [s["with"]["path"] for s in cached] == [DEFAULT_DIR], name
+        assert [s["with"]["path"] for s in cached] == [folder], name
         assert cached[0]["with"]["restore-keys"], name  # a new commit starts from the last cache
     pipeline = load(".gitlab-ci.yml")
-    assert pipeline["default"]["cache"]["paths"] == [f"{DEFAULT_DIR}/"]
+    assert pipeline["default"]["cache"]["paths"] == [f"{pipeline['variables'][ENV_DIR]}/"]
     assert pipeline["default"]["cache"]["fallback_keys"]
     assert pipeline["pages"]["cache"] == []
 

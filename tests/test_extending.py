@@ -15,6 +15,7 @@ import pytest
 from conftest import ANCHOR, REPO, make_repo
 from followup.checks import CHECKS, register, run_checks
 from followup.cli import graded, main
+from followup.engine.records import LEAN_LOG
 from followup.rules.methods import METHODS
 from followup.rules.methods import register as register_method
 from followup.store.workspace import load_workspace, locate
@@ -133,7 +134,7 @@ def test_the_new_method_and_check_family_work_end_to_end(repo, capsys):
     code, out = run(capsys, "check", "--format", "json", *where)
     # stage 4 is A by the new method, not the stored C; the visit of 11-18 (line 16) has no note
     assert (code, found(out)) == (1, [
-        ("FU209", "customers/ningbo-haitian.md", 16, "warning"),
+        ("FU290", "customers/ningbo-haitian.md", 16, "warning"),
         ("FU301", "customers/ningbo-haitian.md", 19, "error"),
         ("FU302", "customers/ningbo-haitian.md", 20, "error"),
     ])
@@ -155,17 +156,17 @@ def test_the_new_method_and_check_family_work_end_to_end(repo, capsys):
         "  ✗ 阶段 3 客户有采购计划 属于 {4 客户有选择我们的意向、5 已发送合同}")
     assert run(capsys, "grade", "--write", *where)[0] == 0
     code, out = run(capsys, "check", "--only", "notes", "--format", "json", *where)
-    assert (code, found(out)) == (0, [("FU209", "customers/ningbo-haitian.md", 16, "warning")])
+    assert (code, found(out)) == (0, [("FU290", "customers/ningbo-haitian.md", 16, "warning")])
 
 
 def test_a_lean_load_never_hands_the_family_a_record_without_its_notes(repo):
     lean = load_workspace(repo, ANCHOR, cache=False, lean=True)
-    assert lean.customers[0].log is None  # graded where it was read: its log was dropped
+    assert lean.customers[0].log is LEAN_LOG  # graded where it was read: its log was dropped
     full = load_workspace(repo, ANCHOR, cache=False)
     for ws in (lean, full):
         problems = locate(run_checks(ws, graded(ws), ["notes"]), ws.sources)
         assert [(p.code, p.line, p.params) for p in problems] == [
-            ("FU209", 16, {"date": ANCHOR.replace(day=18)})]
+            ("FU290", 16, {"date": ANCHOR.replace(day=18)})]
 
 
 def test_the_new_method_reports_its_problems_at_their_lines(repo, capsys):

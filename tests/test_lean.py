@@ -15,6 +15,7 @@ from followup.checks import run_checks
 from followup.cli import graded
 from followup.dev import benchgen
 from followup.engine import grading
+from followup.engine.records import LEAN_LOG, LeanRecordError
 from followup.store import workspace
 from followup.store.workspace import load_workspace, locate
 from test_presets_switch import PRESETS, switch_playbook
@@ -47,7 +48,7 @@ def test_lean_load_judges_like_a_full_load_for_every_preset(preset, corpus, tmp_
     lean = load_workspace(root, ANCHOR, cache=False, lean=True)
     assert judged(lean) == judged(full)
     per_record = grading.per_record(full.rules.playbook)
-    assert (lean.grades is not None) == per_record  # rank playbooks are graded afterwards
+    assert (lean.read_grades is not None) == per_record  # rank playbooks: graded afterwards
     if not per_record:
         assert preset in ("s9-pareto-rfm.yaml", "s11-ten-levels.yaml")
 
@@ -71,10 +72,10 @@ def test_lean_and_full_records_are_cached_apart(corpus, tmp_path):
     lean = load_workspace(corpus, ANCHOR, cache=cache, lean=True)
     full = load_workspace(corpus, ANCHOR, cache=cache)
     assert full.cache_stats["parsed"] == full.cache_stats["files"]  # a lean entry never serves
-    assert sorted(p.name.endswith("-lean.pickle") for p in cache.glob("parse-*")) == [False, True]
+    assert sorted(p.name.endswith("-lean.cache") for p in cache.glob("parse-*")) == [False, True]
     notes = [e.note for c in full.customers for e in c.log]
     assert any(notes) and any(c.body for c in full.customers)
-    assert all(c.log is None for c in lean.customers)  # graded where read: no log needed
+    assert all(c.lean and c.log is LEAN_LOG for c in lean.customers)  # graded where read
     assert not any(c.body for c in lean.customers)
     again = load_workspace(corpus, ANCHOR, cache=cache)
     assert [e.note for c in again.customers for e in c.log] == notes
@@ -85,7 +86,7 @@ def test_lean_records_of_rank_playbooks_keep_their_log_without_notes(corpus, tmp
     shutil.copytree(corpus, root)
     switch_playbook(root, "s9-pareto-rfm.yaml")  # ranks the population: graded afterwards
     lean = load_workspace(root, ANCHOR, cache=False, lean=True)
-    assert lean.grades is None
+    assert lean.read_grades is None and all(c.lean for c in lean.customers)
     entries = [e for c in lean.customers for e in c.log]
     assert entries and not any(e.note for e in entries)
     full = {c.path: c for c in load_workspace(root, ANCHOR, cache=False).customers}
@@ -98,7 +99,7 @@ def test_full_record_reads_a_lean_record_again_in_full(corpus):
     full = {c.path: c for c in load_workspace(corpus, ANCHOR, cache=False).customers}
     for c in lean.customers[:20]:
         again = lean.full_record(c)
-        assert again.log == full[c.path].log and again.log is not None
+        assert again.log == full[c.path].log and not again.lean
         assert lean.full_record(c) is again  # read once per command
     assert any(lean.full_record(c).log for c in lean.customers[:20])
 
@@ -108,3 +109,17 @@ def test_lean_load_judges_an_earlier_as_of_date_like_a_full_load(corpus):
     lean = load_workspace(corpus, earlier, cache=False, lean=True)
     assert judged(lean) == judged(load_workspace(corpus, earlier, cache=False))
     assert "FU203" in {p[0] for p in judged(lean)[0]}
+
+
+def test_the_log_of_a_lean_record_cannot_be_read_by_mistake(corpus):
+    """A check that reads the log of a lean record fails at once -- it does not judge the
+    customer as never contacted -- and full_record is the way to the log."""
+    lean = load_workspace(corpus, ANCHOR, cache=False, lean=True)
+    customer = next(c for c in lean.customers if lean.full_record(c).log)
+    for read in (lambda log: list(log), len, bool, lambda log: log[-1], reversed,
+                 lambda log: [e for e in log if e.note]):
+        with pytest.raises(LeanRecordError, match="full_record"):
+            read(customer.log)
+    assert lean.full_record(customer).log and not lean.full_record(customer).lean
+    full = load_workspace(corpus, ANCHOR, cache=False)
+    assert all(full.full_record(c) is c for c in full.customers)  # a full record is itself

@@ -72,6 +72,6 @@ def _in_full(workspace, grades: dict):
     """The workspace and grades of a lean load with every record read again in full."""
     records = {c.path: workspace.full_record(c) for c in workspace.customers}
     view = dataclasses.replace(workspace, customers=list(records.values()), lean=False,
-                               grades=None, memo={})
+                               read_grades=None, memo={})
     return view, {path: dataclasses.replace(g, customer=records[g.customer.path])
                   for path, g in grades.items()}

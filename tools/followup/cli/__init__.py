@@ -135,13 +135,7 @@ class Run:
 
 
 def graded(ws: Workspace):
-    if ws.rules is None:
-        return {}
-    if ws.grades is not None:  # graded while read (a lean load)
-        return ws.grades
-    from followup.engine.grading import grade_all
-
-    return grade_all(ws.customers, ws.rules.playbook, ws.rules.calendar)
+    return ws.graded()
 
 
 def _import_commands(name: str | None = None) -> None:

@@ -23,11 +23,11 @@ def _check_args(p):
 
 def _cache_arg(p):
     p.add_argument("--no-cache", action="store_true",
-                   help="neither read nor write the cache (.followup-cache/ or $FOLLOWUP_CACHE_DIR)")
+                   help="neither read nor write the cache (~/.cache/followup/ or $FOLLOWUP_CACHE_DIR)")
 
 
 def _use_cache(run: Run) -> bool:
-    """``--no-cache`` skips the parse cache (see followup/cache.py)."""
+    """``--no-cache`` skips the parse cache (see followup/store/cache.py)."""
     return not getattr(run.args, "no_cache", False)
 
 

@@ -138,6 +138,9 @@ class Bench:
         self.code = snapshot_code(work)
         self.env = {**os.environ, "PYTHONPATH": str(self.code), "FOLLOWUP_LANG": "zh"}
         self.env.pop("FOLLOWUP_CACHE_DIR", None)
+        # the cache's default place (the user's cache folder), inside the work folder
+        self.cache_home = work / "cache-home"
+        self.env["XDG_CACHE_HOME"] = str(self.cache_home)
         self.python = sys.executable
         self.has_board = (self.code / "followup" / "commands" / "board.py").is_file()
 
@@ -186,10 +189,9 @@ class Bench:
         time.sleep(2.5)  # let every file's mtime age past the cache's racy window
         big = size >= 50_000
         runs = 1 if big else self.runs
-        cache = root / ".followup-cache"
 
         def clear(_i):
-            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(self.cache_home, ignore_errors=True)
 
         baseline = [self.python, "-c", BASELINE_SCRIPT, str(root), str(ANCHOR)]
         result.figures += self.measure_rounds([

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from followup.engine.records import Customer
 from followup.rules.conditions import Context
@@ -32,9 +32,6 @@ class Schedule:
     due: dt.date | None
     postponed_days: int = 0  # how far a hand-set date lies beyond the cadence
 
-    def __reduce__(self):  # lean loads carry one per customer from the parsing workers
-        return Schedule, _schedule_fields(self)
-
 
 @dataclass(slots=True)
 class Grade:
@@ -50,9 +47,6 @@ class Grade:
     @property
     def driving(self) -> Outcome:
         return next(iter(self.outcomes.values()))
-
-
-_schedule_fields = operator.attrgetter(*(f.name for f in fields(Schedule)))
 
 
 def last_contact(customer: Customer, playbook: Playbook) -> dt.date | None:

@@ -28,9 +28,8 @@ of problems (with key paths; the reporting edge turns them into line:col).
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from followup.engine.identity import contact_problems
 from followup.problems import Problem, problem
@@ -61,8 +60,30 @@ class LogEntry:
     set: dict = field(default_factory=dict)
     next: dt.date | None = None
 
-    def __reduce__(self):
-        return LogEntry, _log_entry_fields(self)
+
+class LeanRecordError(RuntimeError):
+    """Code read the log of a lean record (a bug in followup, never a user's mistake)."""
+
+
+class _LeanLog:
+    """The log of a lean record graded while read: not there, and saying so on every use.
+
+    ``None`` or an empty list would let ``if c.log:`` or ``for e in c.log`` judge a customer
+    as never contacted; this object fails instead, naming the one way to the whole record."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args):
+        raise LeanRecordError("the log of a lean record was not kept: "
+                              "ask Workspace.full_record(customer) for the whole record")
+
+    __iter__ = __len__ = __bool__ = __getitem__ = __reversed__ = __contains__ = _refuse
+
+    def __repr__(self) -> str:
+        return "LEAN_LOG"
+
+
+LEAN_LOG = _LeanLog()  # the one instance: ``customer.log is LEAN_LOG``
 
 
 @dataclass(slots=True)
@@ -77,7 +98,7 @@ class Customer:
     contacts: list = field(default_factory=list)
     stage: str | None = None
     facts: dict = field(default_factory=dict)
-    log: list | None = field(default_factory=list)  # None only in lean loads (make_lean)
+    log: list = field(default_factory=list)  # LEAN_LOG in some lean records (make_lean)
     stored_tier: str | None = None
     stored_due: dt.date | None = None
     paused_until: dt.date | None = None
@@ -87,9 +108,7 @@ class Customer:
     locked: bool = False
     body: str = ""
     deal_value: float | None = None  # the opportunity's value, for the forecast (seed 001)
-
-    def __reduce__(self):
-        return Customer, _customer_fields(self)
+    lean: bool = False  # read for check/grade: no body, no notes, maybe no log (make_lean)
 
     @property
     def owners(self) -> list[str]:
@@ -98,20 +117,17 @@ class Customer:
     def make_lean(self, graded: bool) -> None:
         """Drop what ``check`` and ``grade`` never read (in place; see ``workspace.load_workspace``):
         the body and the log's notes, and -- once the record is ``graded`` -- the whole log,
-        which becomes ``None``, so code that would read it fails loudly instead of judging an
-        empty history. ``Workspace.full_record`` reads such a record again in full."""
+        which becomes :data:`LEAN_LOG`: reading it raises :class:`LeanRecordError` instead of
+        judging an empty history. ``lean`` marks the record either way;
+        ``Workspace.full_record`` is the one way to the whole record."""
+        self.lean = True
         self.body = ""
         if graded:
-            self.log = None
+            self.log = LEAN_LOG
             return
         for entry in self.log:
             entry.note = ""
 
-
-# Pickling (the parsing workers and the cache move 100k records): one C-level attrgetter a
-# record instead of the slots dataclass's Python __getstate__/__setstate__ -- about twice as fast.
-_log_entry_fields = operator.attrgetter(*(f.name for f in fields(LogEntry)))
-_customer_fields = operator.attrgetter(*(f.name for f in fields(Customer)))
 
 def id_from_path(path: str) -> str:
     """``PurePosixPath(path).stem``, without building a path object (once per file read)."""

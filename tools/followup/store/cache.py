@@ -1,16 +1,20 @@
 """A cache of per-file parse results, so unchanged customer files are not read again.
 
-Where it lives: ``.followup-cache/`` in the repository (gitignored), or the folder
-named by ``FOLLOWUP_CACHE_DIR`` (CI can keep that folder between runs).
+Where it lives: outside the working tree, in ``$XDG_CACHE_HOME/followup/<name>-<tag>/``
+(``~/.cache/followup/...`` when ``XDG_CACHE_HOME`` is unset), one folder per checkout (the
+tag hashes the checkout's absolute path); ``FOLLOWUP_CACHE_DIR`` names another folder (CI
+keeps that one between runs). A folder inside the repository that Git tracks (``git
+ls-files``) is refused: nothing is read from it or written to it, and one warning line says
+so -- a pull request that adds files there must not decide what ``check`` reports.
 ``followup check --no-cache`` and ``grade --no-cache`` neither read nor write it.
 Deleting the folder is always safe.
 
 What is cached, per customer file: what reading and validating that one file
-gives -- the :class:`~followup.engine.records.Customer` and its problems -- in one of two
-kinds: ``full`` records, or the ``lean`` ones ``check`` and ``grade`` read (no free
-text; graded, when the playbook grades each record alone -- the rules and the as-of
-date are part of the key -- and then without their log). Rank playbooks are graded
-after loading, over the whole population, and never cached.
+gives -- a :class:`~followup.store.results.FileResult` -- in one of two kinds: ``full``
+records, or the ``lean`` ones ``check`` and ``grade`` read (no free text; graded, when the
+playbook grades each record alone -- the rules and the as-of date are part of the key --
+and then without their log). Rank playbooks are graded after loading, over the whole
+population, and never cached.
 
 When an entry is used (as black and git do it):
 
@@ -26,11 +30,23 @@ When an entry is used (as black and git do it):
   new stat; different content is parsed again.
 
 Results are keyed by path: a renamed file is a new path (and its id comes from the
-file name), so it is parsed again. The cache is one pickle file per checkout
-(``parse-<tag>.pickle``, the tag hashes the checkout's path) written atomically (temp
-file + ``os.replace``); each result inside is packed on its own (:func:`pack`). A
-missing, corrupt or old-format cache is ignored. It is our own file, never user input,
-and holds only plain data and our dataclasses.
+file name), so it is parsed again.
+
+The file holds data only, never code: no pickle (unpickling a crafted file runs whatever it
+names). One file per checkout and kind (``parse-<tag>-lean.cache``), written atomically (temp
+file + ``os.replace``)::
+
+    followup-cache\n
+    <SHA-256 of everything below, hex>\n
+    <header: JSON, one line>\n        format, context, entries (stat, SHA, blob, index, racy)
+    <blob><blob>...                   results, encoded by store.results (JSON, zlib when big)
+
+A file that does not load for any reason -- missing, truncated, another format version, a
+wrong checksum, content that is not what :mod:`followup.store.results` writes, a value of the
+wrong type anywhere -- is ignored as a whole, and rebuilt by this run: never an error, never
+code. The checksum catches damage (a truncated write, a disk error); it is not a signature:
+a folder someone else can write to is not trusted by checking it, which is why the cache
+lives outside the working tree.
 
 A second, smaller cache holds the last complete ``check`` result with the stat of
 every file it saw: when nothing at all changed, ``check`` prints it without
@@ -41,25 +57,71 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
-import pickle
+import subprocess
+import sys
 import tempfile
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from followup import __version__
+from followup.store import codec
+from followup.store.codec import Undecodable
 
-FORMAT = 4
+if TYPE_CHECKING:
+    from followup.store.results import FileResult
+
+FORMAT = 5  # 5: data only (JSON), checksummed; 4 and before were pickles
+MAGIC = b"followup-cache\n"
 RACY_SECONDS = 2.0
 ENV_DIR = "FOLLOWUP_CACHE_DIR"
-DEFAULT_DIR = ".followup-cache"
+IGNORE_ALL = "# created by followup: its cache is never committed (docs/design.md)\n*\n"
 
 
-def cache_dir(root: Path) -> Path:
+def cache_dir(root: Path) -> Path | None:
+    """The folder the cache of the repository at ``root`` goes in: ``FOLLOWUP_CACHE_DIR``,
+    else the user's cache folder (XDG), one sub-folder per checkout; ``None`` when there is
+    no home to put it in."""
     env = os.environ.get(ENV_DIR)
-    return Path(env) if env else root / DEFAULT_DIR
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative value is ignored
+        try:
+            base = os.path.join(Path.home(), ".cache")
+        except RuntimeError:
+            return None
+    return Path(base) / "followup" / f"{Path(os.path.abspath(root)).name}-{_repo_tag(root)}"
+
+
+_REFUSED: set[Path] = set()  # folders already warned about: one line per process
+
+
+def usable(root: Path, folder: Path) -> bool:
+    """Whether ``folder`` may hold the cache: not when it lies inside the repository and Git
+    tracks a file in it (committed by accident, or added by a pull request); then one warning
+    line says so (once: check opens two caches). Outside the repository -- the default --
+    there is nothing to ask Git."""
+    try:
+        inside = Path(os.path.abspath(folder)).relative_to(Path(os.path.abspath(root)))
+    except ValueError:
+        return True
+    try:
+        listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", str(inside)],
+                                capture_output=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return True  # no git: nothing can be tracked
+    if not listed:
+        return True
+    if folder not in _REFUSED:
+        _REFUSED.add(folder)
+        from followup.text.i18n import language, word
+
+        print(word("cache_tracked", language(), folder=inside.as_posix() + "/"), file=sys.stderr)
+    return False
 
 
 def _repo_tag(root: Path) -> str:
@@ -105,71 +167,102 @@ def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-@dataclass
-class Entry:
-    """What one file gave, packed: its result is ``(customer | None, has_document,
-    problems, extra, lean facts | None)`` (``workspace.parse_customer_file``).
-
-    ``blob`` is that result packed alone (``index`` -1), or -- after a parallel parse --
-    the packed list of a whole chunk of results, shared by the chunk's entries, each with
-    its ``index`` in it: a parsing worker packs its chunk once, in parallel, so neither
-    the parent nor saving the cache pickles 100k object graphs again, and one pickle of
-    250 records costs about half of 250 pickles. A chunk stays stored while any of its
-    entries is current, so the cache holds at most about twice the data. Full records
-    (with their notes) are held compressed, at a quarter of their size."""
-
-    stamp: tuple
-    sha: str
-    blob: bytes
-    racy: bool = False
-    index: int = -1
-
-
-COMPRESS_ABOVE = 2048  # bytes: a zlib stream costs ~50 µs to set up, worth it only for big results
-
-
-def pack(result: tuple) -> bytes:
-    """A pickle, zlib-compressed when large (full records with their notes; lean ones are
-    small). The first byte tells which: a pickle starts with 0x80, a zlib stream with 0x78."""
-    blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    return zlib.compress(blob, 1) if len(blob) > COMPRESS_ABOVE else blob
-
-
-def unpack(blob: bytes):
-    return pickle.loads(zlib.decompress(blob) if blob[:1] == b"\x78" else blob)
-
-
-def _read_pickle(path: Path, context: tuple):
+def _read(path: Path, context: tuple):
+    """``(header, blobs)`` of a cache file written by :func:`_write` for ``context``, or
+    ``None`` for anything else (see the module's docstring: never an error)."""
     try:
         with open(path, "rb") as fh:
-            payload = pickle.load(fh)
-    except Exception:  # missing, truncated, corrupt or from another Python: start afresh
+            raw = fh.read()
+    except OSError:
         return None
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+    if not raw.startswith(MAGIC):
         return None
-    if payload.get("context") != context:
+    checksum, sep, body = raw[len(MAGIC):].partition(b"\n")
+    if not sep or hashlib.sha256(body).hexdigest().encode() != checksum:
         return None
-    return payload
-
-
-def _write_pickle(path: Path, payload: dict) -> bool:
+    line, sep, blobs = body.partition(b"\n")
     try:
+        header = codec.loads(line)  # (the stored check result holds tagged values: key paths)
+    except Undecodable:
+        return None
+    if (type(header) is not dict or header.get("format") != FORMAT
+            or header.get("context") != list(context)):
+        return None
+    return header, blobs
+
+
+def _write(path: Path, header: dict, blobs: list[bytes] = ()) -> bool:
+    try:
+        line = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
+        digest = hashlib.sha256(line + b"\n")
+        for blob in blobs:
+            digest.update(blob)
         path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():  # as pytest and ruff do: a folder inside a repository stays out
+            ignore.write_text(IGNORE_ALL, encoding="utf-8")  # of `git add .`, .gitignore or not
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-                # no memo: our results are trees, and at 100k files the memo of every
-                # object written would cost hundreds of megabytes
-                pickler.fast = True
-                pickler.dump(payload)
+                fh.writelines([MAGIC, digest.hexdigest().encode(), b"\n", line, b"\n", *blobs])
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except (OSError, RecursionError, pickle.PicklingError, ValueError):
+    except (OSError, ValueError, TypeError):
         return False  # a read-only checkout (or an odd value) works, just without a cache
     return True
+
+
+@dataclass(slots=True)
+class Entry:
+    """What one file gave: its :class:`FileResult` and, for saving it again without encoding
+    it again, the blob it is stored in.
+
+    ``blob`` holds a whole chunk of results (:func:`followup.store.results.encode`), this one
+    at ``index``: a parsing worker encodes its chunk once, in parallel, and that one encoding
+    serves the trip to the parent and the cache. A chunk stays stored while any of its
+    entries is current, so the cache holds at most about twice the data. Full records (with
+    their notes) are held compressed, at a quarter of their size."""
+
+    stamp: tuple
+    sha: str
+    blob: bytes
+    index: int
+    racy: bool
+    result: FileResult
+
+
+def _entries(header: dict, data: bytes) -> dict[str, Entry]:
+    """The entries of a loaded cache file; :class:`Undecodable` unless every one of them,
+    and every result in every blob, is what :meth:`ParseCache.save` writes."""
+    lengths, listed = header.get("blobs"), header.get("entries")
+    if (type(lengths) is not list or not all(type(n) is int and n >= 0 for n in lengths)
+            or sum(lengths) != len(data) or type(listed) is not dict):
+        raise Undecodable("cache layout")
+    from followup.store.results import decode  # the records: only when the cache has some
+
+    blobs, chunks, offset = [], [], 0
+    for length in lengths:
+        blob = data[offset:offset + length]
+        offset += length
+        blobs.append(blob)
+        chunks.append(decode(blob))
+    entries = {}
+    for rel, item in listed.items():
+        if type(item) is not list or len(item) != 5:
+            raise Undecodable("cache entry")
+        stamp, sha, number, index, racy = item
+        if (type(stamp) is not list or len(stamp) != 4 or not all(type(n) is int for n in stamp)
+                or type(sha) is not str or type(number) is not int or type(index) is not int
+                or type(racy) is not bool or not 0 <= number < len(chunks)
+                or not 0 <= index < len(chunks[number])):
+            raise Undecodable("cache entry")
+        result = chunks[number][index]
+        if result.path != rel:
+            raise Undecodable("cache entry path")
+        entries[rel] = Entry(tuple(stamp), sha, blobs[number], index, racy, result)
+    return entries
 
 
 @dataclass
@@ -182,37 +275,26 @@ class ParseCache:
     dirty: bool = False
     hits: int = 0
     rehashed: int = 0
-    chunks: dict[int, list] = field(default_factory=dict)  # id(blob) -> its unpacked chunk
 
     @classmethod
     def open(cls, root: Path, rules_fp: str, as_of, directory: Path | None = None,
              kind: str = "full") -> ParseCache:
         """``kind``: ``full`` records, or ``lean`` ones (no free text, graded; what
-        ``check`` and ``grade`` load) -- kept in separate files, as neither serves the other."""
+        ``check`` and ``grade`` load) -- kept in separate files, as neither serves the other.
+        Every result is decoded here, so a damaged or crafted file is found out before any
+        of it is used, and then ignored as a whole."""
         folder = directory or cache_dir(root)
         context = ("parse", kind, tool_stamp(), rules_fp, str(as_of))
-        suffix = "" if kind == "full" else f"-{kind}"
-        path = folder / f"parse-{_repo_tag(root)}{suffix}.pickle"
-        payload = _read_pickle(path, context)
-        cache = cls(path, context)
-        if payload is not None:
+        if folder is None or not usable(root, folder):
+            return cls(None, context)
+        cache = cls(folder / f"parse-{_repo_tag(root)}-{kind}.cache", context)
+        loaded = _read(cache.path, context)
+        if loaded is not None:
             try:
-                blobs = payload["blobs"]
-                cache.entries = {rel: Entry(stamp, sha, blobs[number], racy, index)
-                                 for rel, (stamp, sha, number, index, racy)
-                                 in payload["entries"].items()}
-            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-                cache.entries = {}  # damaged: start afresh, like an unreadable file
+                cache.entries = _entries(*loaded)
+            except (Undecodable, ValueError, TypeError, RecursionError):
+                cache.entries = {}  # damaged or crafted: start afresh, like an unreadable file
         return cache
-
-    def result(self, entry: Entry) -> tuple:
-        """The entry's result, unpacked (a shared chunk once for all its entries)."""
-        if entry.index < 0:
-            return unpack(entry.blob)
-        chunk = self.chunks.get(id(entry.blob))
-        if chunk is None:
-            chunk = self.chunks[id(entry.blob)] = unpack(entry.blob)
-        return chunk[entry.index]
 
     def lookup(self, rel: str, stamp: tuple) -> Entry | None:
         """The entry if the stat proves the file unchanged (never for racy entries)."""
@@ -230,12 +312,12 @@ class ParseCache:
         if entry is None or entry.sha != sha:
             return None
         self.rehashed += 1
-        self.store(rel, stamp, sha, entry.blob, started_ns, entry.index)
+        self.store(rel, stamp, sha, entry.blob, entry.index, entry.result, started_ns)
         return entry
 
-    def store(self, rel: str, stamp: tuple, sha: str, blob: bytes, started_ns: int,
-              index: int = -1) -> None:
-        self.entries[rel] = Entry(stamp, sha, blob, is_racy(stamp, started_ns), index)
+    def store(self, rel: str, stamp: tuple, sha: str, blob: bytes, index: int,
+              result: FileResult, started_ns: int) -> None:
+        self.entries[rel] = Entry(stamp, sha, blob, index, is_racy(stamp, started_ns), result)
         self.dirty = True
 
     def forget_missing(self, present: set[str]) -> None:
@@ -256,9 +338,10 @@ class ParseCache:
             if number is None:
                 number = numbers[id(e.blob)] = len(blobs)
                 blobs.append(e.blob)
-            entries[rel] = (e.stamp, e.sha, number, e.index, e.racy)
-        return _write_pickle(self.path, {"format": FORMAT, "context": self.context,
-                                         "blobs": blobs, "entries": entries})
+            entries[rel] = [list(e.stamp), e.sha, number, e.index, e.racy]
+        header = {"format": FORMAT, "context": list(self.context),
+                  "blobs": [len(b) for b in blobs], "entries": entries}
+        return _write(self.path, header, blobs)
 
 
 class ResultCache:
@@ -272,17 +355,23 @@ class ResultCache:
 
     def __init__(self, root: Path, key: tuple, directory: Path | None = None):
         self.root = root
-        self.path = (directory or cache_dir(root)) / f"check-result-{_repo_tag(root)}.pickle"
+        folder = directory or cache_dir(root)
+        self.path = (folder / f"check-result-{_repo_tag(root)}.cache"
+                     if folder is not None and usable(root, folder) else None)
         self.key = ("check", tool_stamp(), rules_fingerprint(root), *key)
 
     def lookup(self, list_paths):
-        """``list_paths()``: every customer file now (``layout.customer_file_names``), asked
-        for only when a result for these options, tool, rules and date is stored."""
-        payload = _read_pickle(self.path, self.key)
-        if payload is None:
+        """``(problems, number of files)``, or ``None``. ``list_paths()``: every customer file
+        now (``layout.customer_file_names``), asked for only when a result for these options,
+        tool, rules and date is stored."""
+        loaded = self.path and _read(self.path, self.key)
+        if not loaded:
+            return None
+        header = loaded[0]
+        stamps, stored = header.get("stamps"), header.get("result")
+        if type(stamps) is not dict or type(stored) is not list or len(stored) != 2:
             return None
         paths = list_paths()
-        stamps = payload["stamps"]
         if len(stamps) != len(paths):
             return None
         prefix = os.path.join(os.fspath(self.root), "")
@@ -292,20 +381,33 @@ class ResultCache:
             if rel is None or os.sep != "/":
                 return None  # not worth the trouble: run normally
             try:
-                stamp = stamp_of(os.stat(text))
+                st = os.stat(text)
             except OSError:
                 return None
-            if stamps.get(rel) != stamp:
-                return None
-        return payload["result"]
+            if stamps.get(rel) != [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]:
+                return None  # (stamp_of, as the list JSON gives back)
+        problems, files = stored
+        try:
+            problems = codec.unproblems(problems)
+        except (Undecodable, ValueError, TypeError, RecursionError):
+            return None
+        return (problems, files) if type(files) is int else None
 
     def store(self, stamps: dict[str, tuple] | None, started_ns: int, result) -> bool:
-        """Keep ``result`` for the inputs whose stat (taken before reading them, after
-        ``started_ns``) is in ``stamps``; a racy stamp means no shortcut next time."""
-        if stamps is None or any(is_racy(s, started_ns) for s in stamps.values()):
+        """Keep ``result`` -- ``(problems, number of files)`` -- for the inputs whose stat
+        (taken before reading them, after ``started_ns``) is in ``stamps``; a racy stamp
+        means no shortcut next time."""
+        if (self.path is None or stamps is None
+                or any(is_racy(s, started_ns) for s in stamps.values())):
             return False
-        return _write_pickle(self.path, {"format": FORMAT, "context": self.key, "stamps": stamps,
-                                         "result": result})
+        problems, files = result
+        try:
+            data = [codec.problems_data(problems), files]
+        except TypeError:
+            return False
+        return _write(self.path, {"format": FORMAT, "context": list(self.key),
+                                  "stamps": {rel: list(s) for rel, s in stamps.items()},
+                                  "result": data})
 
 
 def now_ns() -> int:

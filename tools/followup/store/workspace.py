@@ -25,13 +25,15 @@ from pathlib import Path
 
 from followup.engine import grading
 from followup.engine.identity import identities
-from followup.engine.records import Customer, parse_customer
+from followup.engine.records import LEAN_LOG, Customer, parse_customer
 from followup.problems import Problem, problem
 from followup.rules.load import Rules, load_rules
 from followup.store import cache as cache_mod
 from followup.store import document, yaml12
+from followup.store import results as encoding
 from followup.store.document import Source
 from followup.store.layout import SKIPPED_NAMES, NotARepository, customer_file_names, find_root, printable  # noqa: F401
+from followup.store.results import FileResult, LeanFacts
 
 
 @dataclass
@@ -48,24 +50,34 @@ class Workspace:
     cache_stats: dict[str, int] = field(default_factory=dict)  # parsed / reused / rehashed files
     started_ns: int = 0  # when loading began (a stat newer than this is "racy")
     lean: bool = False  # records without free text (see load_workspace)
-    grades: dict | None = None  # path -> Grade, when graded while reading (lean loads)
+    read_grades: dict | None = None  # path -> Grade graded while reading (lean): use graded()
     memo: dict = field(default_factory=dict, repr=False)  # derived once per command (collisions)
     identities: dict = field(default_factory=dict, repr=False)  # path -> found while reading (lean)
 
     def full_record(self, customer: Customer) -> Customer:
-        """``customer`` with its whole log, notes and body: a lean load's record read again
-        (see :func:`parse_customer_file`), for the records a check needs in full -- the
-        protection period of a customer registered twice (撞单) counts follow-ups; a check
-        family that declares ``full_records`` gets every record this way
-        (``followup.checks.run_checks``)."""
-        if not self.lean:
+        """``customer`` whole -- log, notes and body: the one way from a lean record
+        (``customer.lean``, see :func:`parse_customer_file`) to its full one, read again once
+        per command, for the few records a check needs in full (the protection period of a
+        customer registered twice, 撞单, counts follow-ups). A check family that declares
+        ``full_records`` gets every record this way (``followup.checks.run_checks``). A full
+        record is itself."""
+        if not customer.lean:
             return customer
         full = self.memo.setdefault("full_records", {})
         if customer.path not in full:
             raw = (self.root / customer.path).read_bytes()
             full[customer.path] = parse_customer_file(customer.path, raw, self.rules,
-                                                      self.as_of)[0] or customer
+                                                      self.as_of).customer or customer
         return full[customer.path]
+
+    def graded(self) -> dict:
+        """path -> :class:`~followup.engine.grading.Grade` of every customer: those graded
+        while read (a lean load, per-record playbooks), else graded now."""
+        if self.rules is None:
+            return {}
+        if self.read_grades is not None:
+            return self.read_grades
+        return grading.grade_all(self.customers, self.rules.playbook, self.rules.calendar)
 
     def customer(self, cid: str) -> Customer | None:
         return next((c for c in self.customers if c.id == cid), None)
@@ -128,35 +140,46 @@ EXTRA_KEYS = ("owner_history",)  # raw front matter that checks read but Custome
 
 
 def parse_customer_file(rel: str, raw: bytes, rules: Rules, as_of: dt.date | None,
-                        lean: bool = False):
-    """What one file gives, as cacheable values:
-    ``(customer | None, has_document, problems, extra raw keys, lean facts | None)``.
+                        lean: bool = False) -> FileResult:
+    """What one file gives (a :class:`~followup.store.results.FileResult`: what the
+    workers send and the cache keeps).
 
     ``lean``: for ``check`` and ``grade``, which judge records but never show them. When
     the record's tier depends on it alone, it is graded here -- in the parsing worker,
-    not afterwards in the one parent process -- and comes without its log (the lean grade
-    is ``(tier, schedule)``); otherwise it comes without log notes. Never with the body.
-    The lean facts are ``(lean grade | None, identities)``: the record's normalised phones,
-    emails and company name (``checks.duplicates.identities``) are per-record work too.
-    Moving, caching and unpickling a record costs about its number of objects, most of
-    them log entries: a graded lean record is a small fraction of a full one.
+    not afterwards in the one parent process -- and comes without its log (its log is
+    ``LEAN_LOG``, which refuses to be read); otherwise it comes without log notes. Never
+    with the body, and marked ``customer.lean``: ``Workspace.full_record`` gives the whole
+    record. The result's :class:`~followup.store.results.LeanFacts` hold the tier and
+    schedule and the record's identities (normalised phones, emails and company name,
+    ``engine.identity.identities``: per-record work too). Moving, caching and decoding a
+    record costs about its number of values, most of them log entries: a graded lean
+    record is a small fraction of a full one.
     """
     doc, data, problems = document.load(rel, raw)
     if data is None:
-        return None, doc is not None, problems, {}, None
+        return FileResult(rel, None, doc is not None, problems)
     customer, found = parse_customer(data, rel, rules.playbook, rules.team, as_of)
     extra = {key: data[key] for key in EXTRA_KEYS if key in data}
-    lean_facts = None
+    facts = None
     if lean:
-        lean_grade = None
+        facts = LeanFacts(None, None, identities(customer))
         if grading.per_record(rules.playbook):
             graded = grading.grade_one(customer, rules.playbook, rules.calendar)
-            lean_grade = (graded.tier, graded.schedule)
-        lean_facts = (lean_grade, identities(customer))
-        customer.make_lean(graded=lean_grade is not None)
+            facts.tier, facts.schedule = graded.tier, graded.schedule
+        customer.make_lean(graded=facts.tier is not None)
     elif doc is not None:
         customer.body = doc.body
-    return customer, doc is not None, problems + found, extra, lean_facts
+    return FileResult(rel, customer, doc is not None, problems + found, extra, facts)
+
+
+def _fits(result: FileResult, lean: bool, graded: bool) -> bool:
+    """Whether a cached result is of the kind this load makes (the cache's context already
+    pins the kind, rules, tool and date; a crafted file could still mix them)."""
+    customer = result.customer
+    if customer is None or not lean:
+        return result.lean is None and (customer is None or not customer.lean)
+    return (result.lean is not None and customer.lean and (result.lean.tier is not None) == graded
+            and (customer.log is LEAN_LOG) == graded)
 
 
 def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path = True,
@@ -170,9 +193,10 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
     than :data:`PARALLEL_THRESHOLD` files need parsing (process start-up costs more
     than it saves below that).
     ``lean``: for commands that judge records without showing them (``check``, ``grade``):
-    customers come without log notes and body, and ``ws.grades`` holds their tier and
-    schedule, graded in the parsing workers (for rank playbooks it stays ``None`` and the
-    caller grades the lean customers as usual). See :func:`parse_customer_file`.
+    customers come without log notes and body, graded in the parsing workers when the
+    playbook grades each record alone (``ws.graded()`` gives those grades; for rank
+    playbooks it grades the lean customers then, as for full ones). Lean records are marked
+    (``customer.lean``); see :func:`parse_customer_file` and :meth:`Workspace.full_record`.
     """
     started = cache_mod.now_ns()
     sources: dict[str, Source] = {}
@@ -198,9 +222,13 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
             rel = printable(_rels(root, [path])[0])
             ws.problems.append(problem(code, rel, line=1, col=1, name=rel))
         rels = _rels(root, paths)
-        results: list = [None] * len(paths)
+        graded = lean and grading.per_record(rules.playbook)
+        results: list[FileResult | None] = [None] * len(paths)
         stamps: dict[str, tuple] = {}
         todo: list[tuple[int, str]] = []  # stat changed or unknown: parse
+        if parse_cache is not None and not all(_fits(e.result, lean, graded)
+                                               for e in parse_cache.entries.values()):
+            parse_cache.entries = {}  # results this load would not make: a crafted file
         if parse_cache is not None and parse_cache.entries:
             for i, (path, rel) in enumerate(zip(paths, rels)):
                 try:
@@ -210,38 +238,42 @@ def load_workspace(root: Path, as_of: dt.date | None = None, cache: bool | Path 
                 entry = parse_cache.lookup(rel, stamp) if stamp else None
                 if entry is not None:
                     stamps[rel] = stamp
-                    results[i] = parse_cache.result(entry)
+                    results[i] = entry.result
                 else:
                     todo.append((i, rel))
         else:  # nothing to compare with: the readers take each file's stat as they open it
             todo = list(enumerate(rels))
         parsed = _parse_many(root, todo, rules, as_of, parse_cache, workers, lean)
-        for (i, rel), (stamp, sha, result, packed) in zip(todo, parsed):
+        unstored = []  # parsed in this process: encoded for the cache below, a chunk at a time
+        for (i, rel), (stamp, sha, result, blob, index) in zip(todo, parsed):
             results[i] = result
             if stamp is not None:
                 stamps[rel] = stamp
             if parse_cache is not None and stamp is not None and sha is not None:
                 entry = parse_cache.lookup_content(rel, stamp, sha, started)
                 if entry is not None:
-                    results[i] = parse_cache.result(entry)
+                    results[i] = entry.result
+                elif blob is not None:
+                    parse_cache.store(rel, stamp, sha, blob, index, result, started)
                 else:
-                    blob, index = packed or (cache_mod.pack(result), -1)
-                    parse_cache.store(rel, stamp, sha, blob, started, index)
+                    unstored.append((rel, stamp, sha, result))
+        _store_chunks(parse_cache, unstored, started)
         with_documents = []
-        grades = {} if lean and grading.per_record(rules.playbook) else None
-        for rel, (customer, has_document, found, extra, lean_facts) in zip(rels, results):
-            if has_document:
+        grades = {} if graded else None
+        for rel, result in zip(rels, results):
+            if result.has_document:
                 with_documents.append(rel)
+            customer = result.customer
             if customer is not None:
                 ws.customers.append(customer)
                 if grades is not None:
-                    grades[rel] = grading.Grade(customer, *lean_facts[0])
-                if lean_facts is not None:
-                    ws.identities[rel] = lean_facts[1]
-            if extra:
-                ws.extras[rel] = extra
-            ws.problems += found
-        ws.grades = grades
+                    grades[rel] = grading.Grade(customer, result.lean.tier, result.lean.schedule)
+                if result.lean is not None:
+                    ws.identities[rel] = result.lean.identities
+            if result.extras:
+                ws.extras[rel] = result.extras
+            ws.problems += result.problems
+        ws.read_grades = grades
         ws.documents = LazyDocuments(root, with_documents)
         ws.sources = LazySources(root, sources, ws.documents)
         ws.stamps = stamps
@@ -281,11 +313,26 @@ def _rels(root: Path, paths: list[str]) -> list[str]:
     return out
 
 
+def _store_chunks(parse_cache, unstored: list, started_ns: int) -> None:
+    """Keep results parsed in this process in the cache, encoded :data:`CHUNK` at a time
+    (one blob a chunk, as the parallel workers make them)."""
+    if parse_cache is None:
+        return
+    for start in range(0, len(unstored), CHUNK):
+        part = unstored[start:start + CHUNK]
+        try:
+            blob = encoding.encode([result for *_, result in part])
+        except TypeError:  # a value the encoding does not know: this chunk goes uncached
+            continue
+        for index, (rel, stamp, sha, result) in enumerate(part):
+            parse_cache.store(rel, stamp, sha, blob, index, result, started_ns)
+
+
 def _parse_many(root: Path, todo: list, rules: Rules, as_of, parse_cache, workers: int | None,
                 lean: bool):
-    """``(stamp | None, sha256 | None, result, (packed chunk, index) | None)`` for each
-    ``(index, rel)``, in order. The stamp is the file's stat, taken before its bytes are
-    read (``None`` if it could not be read).
+    """``(stamp | None, sha256 | None, result, encoded chunk | None, index in it)`` for
+    each ``(index, rel)``, in order. The stamp is the file's stat, taken before its bytes
+    are read (``None`` if it could not be read).
 
     With a cache, a file whose bytes hash to the cached SHA is not parsed (its result is
     replaced by the cached one by the caller); without one, no hashing is done.
@@ -299,7 +346,7 @@ def _parse_many(root: Path, todo: list, rules: Rules, as_of, parse_cache, worker
         yield from _parse_parallel(root, rels, rules, as_of, hashing, known, cores, lean)
         return
     for rel in rels:
-        yield *_parse_one(root, rel, rules, as_of, hashing, known.get(rel), lean), None
+        yield *_parse_one(root, rel, rules, as_of, hashing, known.get(rel), lean), None, -1
 
 
 def _parse_one(root: Path, rel: str, rules: Rules, as_of, hashing: bool, known_sha: str | None,
@@ -308,12 +355,12 @@ def _parse_one(root: Path, rel: str, rules: Rules, as_of, hashing: bool, known_s
     try:
         st, raw = read_whole(os.path.join(root, rel))  # no Path objects: 100k files
     except OSError as exc:
-        return None, None, (None, False, [problem("FU005", rel, line=1, col=1, detail=str(exc))],
-                            {}, None)
+        return None, None, FileResult(rel, problems=[problem("FU005", rel, line=1, col=1,
+                                                             detail=str(exc))])
     stamp = cache_mod.stamp_of(st)
     sha = cache_mod.sha256(raw) if hashing else None
     if sha is not None and sha == known_sha:
-        return stamp, sha, UNCHANGED  # the caller takes the cached result
+        return stamp, sha, FileResult(rel)  # unread: the caller takes the cached result
     return stamp, sha, parse_customer_file(rel, raw, rules, as_of, lean)
 
 
@@ -335,7 +382,6 @@ def read_whole(path: str) -> tuple[os.stat_result, bytes]:
         os.close(fd)
 
 
-UNCHANGED = (None, False, [], {}, None)
 _WORKER: dict = {}
 
 
@@ -344,11 +390,12 @@ def _worker_init(root: Path, rules: Rules, as_of, hashing: bool, known: dict, le
     _WORKER.update(root=root, rules=rules, as_of=as_of, hashing=hashing, known=known, lean=lean)
 
 
-def _worker_chunk(rels: list[str]) -> tuple[list, list, bytes]:
-    """Parse a chunk: ``(stamps, shas, packed results)``. The chunk's results are packed
-    here, together (:func:`cache.pack`, in parallel), and the parent unpacks them once, in
-    the thread that uses them: one serialisation serves both the trip to the parent and
-    the cache."""
+def _worker_chunk(rels: list[str]) -> tuple[list, list, bytes | list]:
+    """Parse a chunk: ``(stamps, shas, encoded results)``. The chunk's results are encoded
+    here, together (:func:`followup.store.results.encode`, in parallel), and the parent
+    decodes them once: one encoding serves both the trip to the parent and the cache. A
+    chunk with a value the encoding does not know travels as the results themselves
+    (between our own processes; such a chunk is not cached)."""
     w = _WORKER
     stamps, shas, out = [], [], []
     for rel in rels:
@@ -357,7 +404,10 @@ def _worker_chunk(rels: list[str]) -> tuple[list, list, bytes]:
         stamps.append(stamp)
         shas.append(sha)
         out.append(result)
-    return stamps, shas, cache_mod.pack(out)
+    try:
+        return stamps, shas, encoding.encode(out)
+    except TypeError:
+        return stamps, shas, out
 
 
 def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: bool, known: dict,
@@ -365,16 +415,20 @@ def _parse_parallel(root: Path, rels: list[str], rules: Rules, as_of, hashing: b
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork shares the loaded modules and rules for free; elsewhere they are pickled once
+    # fork shares the loaded modules and rules for free; elsewhere they are sent once
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunks = [rels[i:i + CHUNK] for i in range(0, len(rels), CHUNK)]
     with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_worker_init,
                              initargs=(root, rules, as_of, hashing, known, lean)) as pool:
         for stamps, shas, blob in pool.map(_worker_chunk, chunks):
-            results = cache_mod.unpack(blob)
+            if isinstance(blob, list):
+                for stamp, sha, result in zip(stamps, shas, blob):
+                    yield stamp, sha, result, None, -1
+                continue
+            results = encoding.decode(blob)
             for index, (stamp, sha, result) in enumerate(zip(stamps, shas, results)):
-                yield stamp, sha, result, (blob, index) if hashing else None
+                yield stamp, sha, result, blob if hashing else None, index
 
 
 class LazyDocuments(Mapping):

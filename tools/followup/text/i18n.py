@@ -188,6 +188,7 @@ WORDS = {
         "cadence_days": "每 {n} 天", "cadence_workdays": "每 {n} 个工作日", "postponed": "手动推迟",
         "manual_next": "手动设定的下次联系", "paused": "暂停至", "points": "分",
         "new_customer": "新客户,登记当日必须回访", "always": "其余情况",
+        "cache_tracked": "followup:缓存目录 {folder} 已提交到 Git,不读取也不写入(请从 Git 中删除它)",
     },
     "en": {
         "tier": "tier", "due": "next follow-up", "because": "because", "why_not": "why not",
@@ -196,6 +197,8 @@ WORDS = {
         "postponed": "postponed by hand", "manual_next": "next contact set by hand",
         "paused": "paused until", "points": "points",
         "new_customer": "new customer: call back on the day of registration", "always": "otherwise",
+        "cache_tracked": "followup: the cache folder {folder} is tracked by Git: not read, not "
+                         "written (remove it from Git)",
     },
 }
 
