@@ -23,24 +23,7 @@ from pathlib import Path
 
 from followup.board.output import CustomerPages, PageWriter, remove_stale
 from followup.board.pages import Board
-from followup.text.i18n import PROBLEMS, problem_text
-
-PROBLEMS.update(
-    {
-        "FU602": (
-            "看板生成失败:{detail}",
-            "检查 mkdocs.yml 和 site_src/,或运行 mkdocs build --strict 查看详情",
-            "the board could not be built: {detail}",
-            "check mkdocs.yml and site_src/; run mkdocs build --strict",
-        ),
-        "FU603": (
-            "日历订阅(iCalendar)生成失败,看板照常生成:{detail}",
-            "检查 followup.transfer.feeds;看板其余页面不受影响",
-            "the calendar feeds failed; the board was built without them: {detail}",
-            "check followup.transfer.feeds; the rest of the board is unaffected",
-        ),
-    }
-)
+from followup.text import problem_text
 
 GENERATED_DIRS = ("customers", "tiers", "people")
 

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded
-from followup.text.i18n import problem_text
+from followup.text import problem_text
 
 
 def _board_lang(run: Run, ws) -> str:

@@ -11,50 +11,6 @@ from pathlib import Path
 
 from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded
 from followup.cli.report import render
-from followup.text.i18n import PROBLEMS
-
-PROBLEMS.update({
-    "FU801": ("无法读取表格 {sheet}:{reason}", "支持 .xlsx 和 .csv(UTF-8、带 BOM 的 UTF-8、GBK/GB18030);.xls 请先在 Excel 里另存为 .xlsx",  # noqa: E501
-              "cannot read the sheet {sheet}: {reason}", "use .xlsx or .csv (UTF-8, UTF-8 with BOM, GBK/GB18030); save .xls as .xlsx first"),  # noqa: E501
-    "FU802": ("第 {header_row} 行的表头里找不到客户名称列", "在映射文件 columns: 中把客户名称那一列写成 name,或用 header_row: 指定表头所在行",  # noqa: E501
-              "no customer name column in the header (row {header_row})", "map the name column to `name` in the mapping file, or set header_row:"),  # noqa: E501
-    "FU803": ("{cell}:这一行没有客户名称", "填上客户名称,或删除这一行",
-              "{cell}: the row has no customer name", "fill in the name or delete the row"),
-    "FU804": ("{cell}:负责人 `{owner}` 不在 rules/team.yaml 中", "在映射文件 owners: 里写上对应的销售 id,或把此人加进 rules/team.yaml,或用 --default-owner",  # noqa: E501
-              "{cell}: owner `{owner}` is not in rules/team.yaml", "map it under owners: in the mapping file, add the person to rules/team.yaml, or use --default-owner"),  # noqa: E501
-    "FU805": ("{cell}:{header} `{value}` 不是日期", "写成 2026-11-03、2026/11/3 或 2026年11月3日,或在映射文件里把这一列改为 notes",  # noqa: E501
-              "{cell}: {header} `{value}` is not a date", "write 2026-11-03, 2026/11/3 or 2026年11月3日, or map the column to notes"),  # noqa: E501
-    "FU806": ("{cell}:{header} `{value}` 不是不小于 0 的数字", "写成 120000、12万 或 ¥1,200",
-              "{cell}: {header} `{value}` is not a number ≥ 0", "write 120000, 12万 or ¥1,200"),
-    "FU807": ("{cell}:与第 {other} 行重复({kind} {value}),这一行不导入", "合并两行,或保持原样(只导入第一行)",
-              "{cell}: duplicates row {other} ({kind} {value}); not imported", "merge the rows, or leave it (the first row is imported)"),  # noqa: E501
-    "FU808": ("{cell}:已有客户 {other}({kind} {value}),不导入也不覆盖", "已导入过的行会被跳过;如是撞单请按归属规则处理",  # noqa: E501
-              "{cell}: already a customer: {other} ({kind} {value}); skipped, never overwritten", "rows imported before are skipped; resolve conflicts by the ownership rules"),  # noqa: E501
-    "FU809": ("映射文件有误:{reason}", "按文件开头的说明修改,或删除映射文件重新生成",
-              "mapping file problem: {reason}", "fix it as its header comment explains, or delete it to get a new proposal"),  # noqa: E501
-    "FU810": ("{cell}:{header} `{value}` 不是允许的取值", "可选值:{allowed}",
-              "{cell}: {header} `{value}` is not an allowed value", "allowed: {allowed}"),
-    "FU811": ("{cell}:{header} `{value}` 不是邮箱地址", "改正邮箱,或在映射文件里把这一列改为 notes",
-              "{cell}: {header} `{value}` is not an email address", "fix it, or map the column to notes"),
-    "FU812": ("{cell}:{path_} 没有写入:{reason}", "不会覆盖已有文件;重新运行导入即可跳过已有客户",
-              "{cell}: {path_} not written: {reason}", "existing files are never overwritten; run the import again"),  # noqa: E501
-    "FU813": ("{cell}:{header} `{value}` 是打过码的,不导入", "导出时加 --unmask 才有完整号码;或手工补上",
-              "{cell}: {header} `{value}` is masked; not imported", "export with --unmask for full numbers, or fill it in by hand"),  # noqa: E501
-    "FU814": ("{cell}:与 {other} 同名 `{value}`,但电话/邮箱不同,作为另一个客户导入", "如果是同一个客户,合并两个文件",  # noqa: E501
-              "{cell}: same name `{value}` as {other} but other phones/emails; imported as another customer", "merge them if they are one customer"),  # noqa: E501
-    "FU815": ("{cell}:日期 {date} 的跟进不能作为跟进记录({reason}),保存在正文备注中", "future = 晚于今天;before_registered = 早于登记日期;next = 早于最近一次跟进",  # noqa: E501
-              "{cell}: the follow-up dated {date} cannot be a log entry ({reason}); kept in the notes", "future: after today; before_registered: before registration; next: before the last follow-up"),  # noqa: E501
-    "FU816": ("{cell}:这一行生成的客户文件通不过检查:{detail}", "改正表格中的这一行,或在映射文件里调整列",
-              "{cell}: the row would not make a valid customer file: {detail}", "fix the row, or change the mapping"),  # noqa: E501
-    "FU817": ("{cell}:编号 `{value}` 不能作为客户 id(只允许字母、数字、汉字、-、_、.)", "改正编号,或在映射文件里把这一列改为 ignore",  # noqa: E501
-              "{cell}: `{value}` cannot be a customer id", "fix it, or map the column to ignore"),
-    "FU818": ("{cell}:这一行没有负责人", "填上负责人,或用 --default-owner 指定,或在映射文件 defaults: 里写 owner:",  # noqa: E501
-              "{cell}: the row has no owner", "fill it in, use --default-owner, or set defaults: owner:"),
-    "FU819": ("{cell}:列 `{header}` 不在映射文件里,不导入", "在映射文件 columns: 里为它写一个字段(或 ignore)",
-              "{cell}: column `{header}` is not in the mapping file; not imported", "give it a target (or ignore) under columns:"),  # noqa: E501
-    "FU820": ("{cell}:与第 {other} 行是同一客户({kind} {value}),新的联系人和跟进已合并到那一行的客户文件", "核对合并后的客户文件",  # noqa: E501
-              "{cell}: the same customer as row {other} ({kind} {value}); its new contacts and follow-ups were merged into that file", "review the merged file"),  # noqa: E501
-})
 
 SHOWN_PER_CODE = 20
 

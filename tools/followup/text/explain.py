@@ -13,7 +13,7 @@ from __future__ import annotations
 from followup.engine.grading import Grade
 from followup.rules.conditions import COMPARATORS, Eval
 from followup.rules.playbook import Playbook
-from followup.text.i18n import word
+from followup.text import say as word
 
 SYMBOLS = {"min": "≥", "max": "≤", "above": ">", "below": "<"}
 
