@@ -560,4 +560,5 @@ WORDS: dict[str, str] = {
     "explain.manual_next": "; next contact set by hand {date}",
     "explain.postponed": " ({n:# day|# days} beyond the cadence)",
     "explain.paused": "; paused until {until} ({reason})",
+    "playbook_line": "Playbook: {name} ({file})",
 }

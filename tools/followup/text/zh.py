@@ -561,4 +561,5 @@ WORDS: dict[str, str] = {
     "explain.manual_next": ";手动设定的下次联系 {date}",
     "explain.postponed": "(比节奏晚 {n} 天)",
     "explain.paused": ";暂停至 {until}({reason})",
+    "playbook_line": "剧本:{name}({file})",
 }

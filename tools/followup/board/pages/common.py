@@ -116,11 +116,14 @@ class Board:
         if stage_id in (None, ""):
             return ""
         stage = self.playbook.stage(stage_id)
-        return f"{stage.id} {stage.label}" if stage and stage.label != stage.id else str(stage_id)
+        if stage is None:
+            return str(stage_id)
+        text = self.t.label(stage.label)
+        return f"{stage.id} {text}" if text != stage.id else stage.id
 
     def tier_label(self, tier_id: str) -> str:
         tier = self.playbook.driving.tier(tier_id)
-        return tier.label if tier else ""
+        return self.t.label(tier.label) if tier else ""
 
     def win_rate(self, grade) -> float:
         stage = self.playbook.stage(grade.customer.stage) if grade.customer.stage else None

@@ -52,7 +52,7 @@ def detail(board, g) -> str:
         id="fu-summary",
     )
     facts = [
-        [f.label, m(board.sentences.value(name, c.facts.get(name)))]
+        [t.label(f.label), m(board.sentences.value(name, c.facts.get(name)))]
         for name, f in board.playbook.facts.items()
         if name not in ("stage", "source", "owner")
     ]

@@ -30,7 +30,7 @@ def render(board, entry) -> dict[str, str]:
         tier_rows.append(
             [
                 board.tier_link(page, tier.id),
-                tier.label,
+                t.label(tier.label),
                 cadence_text(tier.cadence, board.lang),
                 len(members),
                 late,

@@ -16,18 +16,18 @@ def render(board, entry) -> dict[str, str]:
     parts = [
         h.block(
             "<p>",
-            h.esc(f"{t('playbook')}:{book.name}({book.file})"),
+            h.esc(t("playbook_line", name=t.label(book.name), file=book.file)),
             "</p>",
-            h.tag("p", book.description) if book.description else "",
+            h.tag("p", t.label(book.description)) if book.description else "",
         )
     ]
     for cls in book.classifications.values():
         drives = f"({t('drives')})" if cls.drives_followup else ""
-        parts.append(h.heading(2, f"{t('classification')}:{cls.label} {drives}".strip()))
+        parts.append(h.heading(2, f"{t('classification')}:{t.label(cls.label)} {drives}".strip()))
         rows = [
             [
                 tier.id,
-                tier.label,
+                t.label(tier.label),
                 cadence_text(tier.cadence, board.lang),
                 board.sentences.rule(tier.when)
                 if tier.when is not None
@@ -49,7 +49,7 @@ def render(board, entry) -> dict[str, str]:
             [
                 [
                     i,
-                    (r.label_en or r.label) if board.lang == "en" else r.label,
+                    t.label(r.label),
                     board.sentences.rule(r.when),
                 ]
                 for i, r in enumerate(book.priority, 1)
@@ -85,7 +85,7 @@ def render(board, entry) -> dict[str, str]:
     parts.append(
         h.table(
             [t("stage"), t("label"), t("win_rate")],
-            [[s.id, s.label, f"{(s.win_rate or 0) * 100:.0f}%"] for s in book.stages],
+            [[s.id, t.label(s.label), f"{(s.win_rate or 0) * 100:.0f}%"] for s in book.stages],
             sortable=False,
         )
     )

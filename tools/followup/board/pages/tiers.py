@@ -14,7 +14,7 @@ def render(board, entry) -> dict[str, str]:
     for tier in board.playbook.driving.tiers:
         members = [g for g in board.active if g.tier == tier.id]
         rows.append(
-            [board.tier_link(page, tier.id), tier.label, cadence_text(tier.cadence, board.lang),
+            [board.tier_link(page, tier.id), t.label(tier.label), cadence_text(tier.cadence, board.lang),
              len(members)]
         )
     pages = {page: board.document(
@@ -32,7 +32,7 @@ def tier_detail(board, tier) -> str:
     members = sorted(
         (g for g in board.active if g.tier == tier.id), key=lambda g: (g.due or dt.date.max, g.customer.id)
     )
-    title = t("tier_members", tier=tier.id, label=tier.label, n=len(members))
+    title = t("tier_members", tier=tier.id, label=t.label(tier.label), n=len(members))
     return board.document(
         title,
         board.as_of_line(),
