@@ -86,3 +86,21 @@ def test_templates_fill_in_params_and_optional_suggestions():
     assert problem_text("FU105", {"owner": "lihua", "suggestion": ""}, "zh")[1] == "改成团队里的销售 id"
     assert problem_text("FU101", {}, "en")[0] == "missing required key `?`"
     assert Words("en")("tier_members", tier="A", label="hot", n=1) == "A hot (1)"
+
+
+BRANCH = re.compile(r"""lang\s*[!=]=\s*["'](?:zh|en)|\bzh\s*=[^=]|\bif zh\b|\bzh else\b|_zh\("""
+                    r"""|[{,]\s*["'](?:zh|en)["']\s*:""")
+CONVERTED = ["text/explain.py", "text/conditions.py", "board/**/*.py", "cli/report.py", "cli/board.py",
+             "cli/core.py", "transfer/exporter.py", "transfer/feeds.py", "cli/transfer.py"]
+
+
+def test_no_language_branches_where_the_words_come_from_the_catalogue():
+    """``"…" if lang == "zh" else "…"``, ``zh = …`` flags and inline ``{"zh": …, "en": …}`` tables
+    are how words drifted apart; these modules ask the catalogue instead."""
+    files = sorted({p for pattern in CONVERTED for p in PACKAGE.glob(pattern)})
+    assert len(files) > 15
+    branches = [f"{path.relative_to(PACKAGE)}:{n}: {line.strip()}"
+                for path in files
+                for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if BRANCH.search(line)]
+    assert branches == []

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from followup.board.output import CustomerPages, PageWriter, remove_stale
 from followup.board.pages import Board, nav, render_all, render_site
-from followup.text import problem_text
+from followup.text import problem_text, say
 
 GENERATED_DIRS = ("customers", "tiers", "people")
 
@@ -74,8 +74,8 @@ def overrides(root: Path, ws, lang: str) -> dict:
     theme = dict(raw.get("theme") or {"name": "material"})
     theme["language"] = lang
     title = ws.rules.settings.site_title if ws.rules else None
-    if lang == "en" and title == "客户跟进看板":
-        title = "Follow-up board"
+    if title == say("site_title", "zh"):  # the default title follows the language
+        title = say("site_title", lang)
     hooks = [*(raw.get("hooks") or []), str(Path(__file__).with_name("search_hook.py"))]
     return {"theme": theme, "site_name": title or raw.get("site_name"), "hooks": hooks, "nav": nav()}
 

@@ -9,6 +9,7 @@ import sys
 from followup.checks import CHECKS, run_checks
 from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, parse_date
 from followup.cli.report import FORMATS, render
+from followup.text import label, say
 
 # explain, workspace and writer are imported by the commands that use them (see cli.py)
 
@@ -74,10 +75,7 @@ def cmd_check(run: Run) -> int:
 def _report_check(run: Run, problems: list, files: int) -> int:
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    if run.lang == "zh":
-        summary = f"检查了 {files} 个客户文件:{errors} 个错误,{warnings} 个警告。"
-    else:
-        summary = f"checked {files} customer files: {errors} errors, {warnings} warnings."
+    summary = say("cli.check_summary", run.lang, files=files, errors=errors, warnings=warnings)
     run.print(render(problems, run.args.format, run.lang, run.out, summary))
     return EXIT_PROBLEMS if errors else EXIT_OK
 
@@ -132,14 +130,8 @@ def cmd_grade(run: Run) -> int:
             run.print(f"{path}: {grade.customer.stored_tier or '-'} → {grade.tier}, "
                       f"{grade.customer.stored_due or '-'} → {grade.due}")
     skipped = len([p for p in grades if p in broken])
-    verb = ("已重新评级" if run.args.write else "需要重新评级") if run.lang == "zh" else (
-        "re-graded" if run.args.write else "would be re-graded")
-    if run.lang == "zh":
-        run.print(f"{changed} 个文件{verb},{unchanged} 个不变,{skipped} 个因错误跳过,"
-                  f"{refused} 个拒绝写入。", )
-    else:
-        run.print(f"{changed} files {verb}, {unchanged} left unchanged, {skipped} skipped "
-                  f"(errors), {refused} refused.")
+    run.print(say("cli.regraded" if run.args.write else "cli.to_regrade", run.lang, changed=changed,
+                  unchanged=unchanged, skipped=skipped, refused=refused))
     if refused or skipped:
         return EXIT_PROBLEMS
     if changed and not run.args.write and run.args.check_only:
@@ -156,7 +148,7 @@ def cmd_explain(run: Run) -> int:
     grades = graded(ws)
     matches = [g for g in grades.values() if g.customer.id == run.args.id]
     if not matches:
-        print(("找不到客户 " if run.lang == "zh" else "no customer ") + run.args.id, file=sys.stderr)
+        print(say("cli.no_customer", run.lang, id=run.args.id), file=sys.stderr)
         return EXIT_PROBLEMS
     for grade in matches:
         run.print("\n".join(explain_lines(grade, ws.rules.playbook, run.lang)))
@@ -169,15 +161,14 @@ def cmd_list(run: Run) -> int:
     grades = graded(ws)
     driving = ws.rules.playbook.driving
     as_of = run.as_of(ws)
-    zh = run.lang == "zh"
     for tier in driving.tiers:
         members = sorted((g for g in grades.values() if g.tier == tier.id),
                          key=lambda g: (g.due or dt.date.max, g.customer.id))
-        run.print(f"\n## {tier.id} {tier.label}({len(members)})" if zh
-                  else f"\n## {tier.id} {tier.label} ({len(members)})")
+        run.print("\n" + say("cli.list_head", run.lang, tier=tier.id, label=label(tier.label, run.lang),
+                              n=len(members)))
         for g in members:
             late = (as_of - g.due).days if g.due and g.due < as_of else 0
-            flag = (f"  逾期 {late} 天" if zh else f"  {late} days overdue") if late else ""
+            flag = say("cli.list_overdue", run.lang, n=late) if late else ""
             owner = ws.rules.team.name_of(g.customer.owner)
             run.print(f"  {g.due}  {g.customer.name}({g.customer.id},{owner}){flag}")
     return EXIT_OK

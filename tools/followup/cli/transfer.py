@@ -11,12 +11,9 @@ from pathlib import Path
 
 from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded
 from followup.cli.report import render
+from followup.text import Words, say
 
 SHOWN_PER_CODE = 20
-
-
-def _zh(run: Run) -> bool:
-    return run.lang == "zh"
 
 
 # --- import ------------------------------------------------------------------------------
@@ -43,7 +40,6 @@ def cmd_import(run: Run) -> int:
     from followup.transfer.mapping import load_mapping, propose, render_mapping
     from followup.transfer.table import TableError, read_table
 
-    zh = _zh(run)
     ws = run.workspace()
     as_of = run.as_of(ws)
     sheet_path = Path(run.args.file)
@@ -73,8 +69,7 @@ def cmd_import(run: Run) -> int:
         try:
             map_path.write_text(render_mapping(mapping, sheet_path.name, facts), encoding="utf-8")
         except OSError as exc:
-            print((f"映射文件没有写入({exc});本次使用建议的映射" if zh
-                   else f"the mapping file was not written ({exc}); using the proposal"), file=sys.stderr)
+            print(say("import.mapping_not_written", run.lang, error=exc), file=sys.stderr)
     plan = plan_import(ws, table, mapping, label, as_of, run.args.default_owner)
     _print_header(run, table, mapping, map_path, proposed)
     if run.args.write and plan.planned:
@@ -85,25 +80,23 @@ def cmd_import(run: Run) -> int:
 
 
 def _print_header(run, table, mapping, map_path, proposed) -> None:
-    zh = _zh(run)
+    t = Words(run.lang)
     where = []
     if table.kind == "xlsx":
-        where.append(f"工作表 {table.sheet}" if zh else f"sheet {table.sheet}")
+        where.append(t("import.sheet", sheet=table.sheet))
     if table.encoding:
-        where.append(f"编码 {table.encoding}" if zh else f"encoding {table.encoding}")
-    where.append(f"表头在第 {mapping.header_row} 行" if zh else f"header on row {mapping.header_row}")
-    run.print(f"读取 {table.path}({','.join(where)})" if zh
-              else f"reading {table.path} ({', '.join(where)})")
+        where.append(t("import.encoding", encoding=table.encoding))
+    where.append(t("import.header_row", row=mapping.header_row))
+    run.print(t("import.reading", path=table.path, where=t("import.where_sep").join(where)))
     if proposed:
-        run.print(f"列映射(建议,已写入 {map_path},可编辑后重新运行):" if zh
-                  else f"column mapping (proposed, written to {map_path}; edit it and run again):")
+        run.print(t("import.mapping_proposed", path=map_path))
     else:
-        run.print(f"列映射(来自 {map_path}):" if zh else f"column mapping (from {map_path}):")
+        run.print(t("import.mapping_from", path=map_path))
     for key, target in mapping.columns.items():
         run.print(f"  {key} → {target}")
     unknown = [raw for raw, pid in mapping.owners.items() if pid is None]
     if unknown:
-        run.print(("未知负责人:" if zh else "unknown owners: ") + ", ".join(unknown))
+        run.print(t("import.unknown_owners", owners=", ".join(unknown)))
 
 
 def _print_problems(run, plan) -> None:
@@ -119,12 +112,11 @@ def _print_problems(run, plan) -> None:
     if kept:
         run.print(render(kept, "human", run.lang, run.out))
     if hidden:
-        run.print(f"……另有 {hidden} 条同类提示(加 --verbose 查看全部)" if _zh(run)
-                  else f"… {hidden} more of the same kinds (--verbose shows all)")
+        run.print(say("import.more_problems", run.lang, n=hidden))
 
 
 def _print_result(run, plan, team) -> None:
-    zh = _zh(run)
+    t = Words(run.lang)
     files = plan.created if run.args.write else [p.path for p in plan.planned]
     limit = None if run.args.verbose else 20
     by_path = {p.path: p for p in plan.planned}
@@ -133,33 +125,18 @@ def _print_result(run, plan, team) -> None:
         d = p.data
         log = len(d.get("log", []))
         owner = team.name_of(d["owner"])
-        run.print(f"  + {path}  {d['name']}({owner},{d.get('tier', '-')},"
-                  f"下次跟进 {d.get('due', '-')},{log} 条跟进)"
-                  if zh else
-                  f"  + {path}  {d['name']} ({owner}, {d.get('tier', '-')}, due {d.get('due', '-')}, "
-                  f"{log} log entries)")
+        run.print(t("import.new_file", path=path, name=d["name"], owner=owner, tier=d.get("tier", "-"),
+                    due=d.get("due", "-"), log=log))
     if limit is not None and len(files) > limit:
-        run.print(f"  ……另有 {len(files) - limit} 个" if zh else f"  … and {len(files) - limit} more")
+        run.print(t("import.more_files", n=len(files) - limit))
     invalid = len(plan.invalid_rows)
-    if zh:
-        head = (f"已新建 {len(plan.created)} 个客户文件" if run.args.write
-                else f"试运行:将新建 {len(plan.planned)} 个客户文件(未写入,加 --write 写入)")
-        merged = f"(合并 {plan.merged} 行)" if plan.merged else ""
-        run.print(f"{head}。共 {plan.total_rows} 行数据:无效 {invalid} 行,"
-                  f"表内重复 {plan.duplicates} 行{merged},"
-                  f"已存在 {plan.existing} 行;空行/合计行 {plan.blank_rows} 行。")
-        if run.args.write:
-            run.print(f"已重新评级 {plan.regraded} 个已有文件。下一步:followup check")
-    else:
-        head = (f"created {len(plan.created)} customer files" if run.args.write
-                else f"dry run: would create {len(plan.planned)} customer files (nothing written; "
-                     "--write writes)")
-        merged = f" ({plan.merged} merged)" if plan.merged else ""
-        run.print(f"{head}. {plan.total_rows} data rows: {invalid} invalid, {plan.duplicates} "
-                  f"duplicate within the sheet{merged}, {plan.existing} already customers; "
-                  f"{plan.blank_rows} blank or total rows.")
-        if run.args.write:
-            run.print(f"re-graded {plan.regraded} existing files. Next: followup check")
+    head = (t("import.created", n=len(plan.created)) if run.args.write
+            else t("import.dry_run", n=len(plan.planned)))
+    merged = t("import.merged", n=plan.merged) if plan.merged else ""
+    run.print(t("import.summary", head=head, rows=plan.total_rows, invalid=invalid,
+                duplicates=plan.duplicates, merged=merged, existing=plan.existing, blank=plan.blank_rows))
+    if run.args.write:
+        run.print(t("import.regraded", n=plan.regraded))
 
 
 # --- export ------------------------------------------------------------------------------
@@ -182,19 +159,17 @@ def cmd_export(run: Run) -> int:
     grades = graded(ws)
     out = Path(run.args.out)
     if out.suffix.lower() not in (".xlsx", ".csv"):
-        print("export: .xlsx 或 .csv / use .xlsx or .csv", file=sys.stderr)
+        print(say("export.bad_suffix", run.lang), file=sys.stderr)
         return EXIT_TOOL
     if run.args.owner and run.args.owner not in ws.rules.team.people:
-        print(f"export: unknown owner {run.args.owner}", file=sys.stderr)
+        print(say("export.unknown_owner", run.lang, owner=run.args.owner), file=sys.stderr)
         return EXIT_TOOL
     written = export(ws, grades, out, run.as_of(ws), lang=run.lang, unmask=run.args.unmask,
                      owner=run.args.owner, encoding=run.args.encoding)
-    zh = _zh(run)
     for path, rows in written:
-        run.print(f"已写入 {path}({rows} 行)" if zh else f"wrote {path} ({rows} rows)")
+        run.print(say("export.wrote_rows", run.lang, path=path, rows=rows))
     if not run.args.unmask:
-        run.print("电话、邮箱、微信已打码;需要完整号码请加 --unmask。" if zh
-                  else "phones, emails and WeChat ids are masked; --unmask writes them in full.")
+        run.print(say("export.masked", run.lang))
     return EXIT_OK
 
 
@@ -211,7 +186,6 @@ def cmd_feeds(run: Run) -> int:
 
     ws = run.workspace()
     written = write_feeds(ws, graded(ws), Path(run.args.out), run.as_of(ws))
-    zh = _zh(run)
     for path in written:
-        run.print(f"已写入 {path}" if zh else f"wrote {path}")
+        run.print(say("feeds.wrote", run.lang, path=path))
     return EXIT_OK

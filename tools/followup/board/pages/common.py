@@ -265,9 +265,7 @@ class Board:
             parts.append(
                 h.heading(
                     level,
-                    f"{self.team.name_of(person)}({person})"
-                    if self.lang == "zh"
-                    else f"{self.team.name_of(person)} ({person})",
+                    t("person_heading", name=self.team.name_of(person), id=person),
                     f"calls-{slugify(person)}",
                 )
             )

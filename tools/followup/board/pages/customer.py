@@ -94,9 +94,8 @@ def detail(board, g) -> str:
     ]
     if mine:
         parts.append(f"## {t('alerts')}")
-        parts.append(
-            h.block("<ul>", *[h.tag("li", f"{t(a.kind)}:{board.alert_hint(a)}") for a in mine], "</ul>")
-        )
+        items = [h.tag("li", t("label_value", label=t(a.kind), value=board.alert_hint(a))) for a in mine]
+        parts.append(h.block("<ul>", *items, "</ul>"))
     parts += [
         f"## {t('facts')}",
         h.table([t("label"), t("fact_value")], facts, sortable=False, id="fu-facts"),

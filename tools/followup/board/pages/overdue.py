@@ -13,6 +13,6 @@ def render(board, entry) -> dict[str, str]:
     return {page: board.document(
         t(entry.title),
         board.as_of_line(),
-        h.block("<p>", h.esc(f"{t('overdue_n')}:{len(late)}"), "</p>"),
+        h.block("<p>", h.esc(t("label_value", label=t("overdue_n"), value=len(late))), "</p>"),
         board.customer_rows(page, late),
     )}

@@ -23,7 +23,8 @@ def render(board, entry) -> dict[str, str]:
     ]
     for cls in book.classifications.values():
         drives = f"({t('drives')})" if cls.drives_followup else ""
-        parts.append(h.heading(2, f"{t('classification')}:{t.label(cls.label)} {drives}".strip()))
+        heading = t("label_value", label=t("classification"), value=f"{t.label(cls.label)} {drives}".strip())
+        parts.append(h.heading(2, heading))
         rows = [
             [
                 tier.id,
@@ -62,7 +63,7 @@ def render(board, entry) -> dict[str, str]:
     for tier in book.driving.tiers:
         rule = alerts_mod.stall_rule(book, tier.id)
         if rule:
-            stall_rows.append([tier.id, f"{rule[0]} {'天' if board.lang == 'zh' else 'days'}", rule[1]])
+            stall_rows.append([tier.id, t("days_n", n=rule[0]), rule[1]])
     parts.append(
         h.block(
             h.table([t("tier"), t("days"), "→"], stall_rows, sortable=False),
@@ -90,15 +91,15 @@ def render(board, entry) -> dict[str, str]:
         )
     )
     parts.append(f"## {t('calendar')}")
-    week = "、".join(
+    week = t("list_sep").join(
         board.t.weekday(dt.date(2026, 11, 16) + dt.timedelta(days=d)) for d in sorted(board.calendar.week)
     )
     holidays = t("china_holidays") if board.calendar.holidays == "china" else t("none")
     parts.append(
         h.block(
             "<ul>",
-            h.tag("li", f"{t('week')}:{week}"),
-            h.tag("li", f"{t('holidays')}:{holidays}"),
+            h.tag("li", t("label_value", label=t("week"), value=week)),
+            h.tag("li", t("label_value", label=t("holidays"), value=holidays)),
             h.tag("li", f"timezone: {board.calendar.timezone}"),
             "</ul>",
         )

@@ -33,9 +33,10 @@ def tier_detail(board, tier) -> str:
         (g for g in board.active if g.tier == tier.id), key=lambda g: (g.due or dt.date.max, g.customer.id)
     )
     title = t("tier_members", tier=tier.id, label=t.label(tier.label), n=len(members))
+    cadence = t("label_value", label=t("cadence"), value=cadence_text(tier.cadence, t.lang))
     return board.document(
         title,
         board.as_of_line(),
-        h.block("<p>", h.esc(f"{t('cadence')}:{cadence_text(tier.cadence, board.lang)}"), "</p>"),
+        h.block("<p>", h.esc(cadence), "</p>"),
         board.customer_rows(page, members),
     )
