@@ -3,7 +3,7 @@
 The same sample repository as ``test_board_browser.py`` (``board_site.py`` builds and serves
 it, once for this module), built in English: the overview's headings, tiles, table headers
 and navigation are the exact strings of the English text table
-(``followup.text.board.TEXTS["en"]``), the page says ``lang="en"`` and Material's own
+(``followup.text.en.WORDS``), the page says ``lang="en"`` and Material's own
 interface is English; the overview's numbers equal the numbers computed from the record
 files; a customer page gives its grade reasons in English; no page logs a console error;
 no phone number, email or WeChat id appears unmasked.
@@ -29,13 +29,12 @@ from board_site import (
     served_board,
     site_texts,
 )
-from followup.text.board import TEXTS
-from followup.text.i18n import WORDS
+from followup.text import CATALOGUES
 
 if os.environ.get("FOLLOWUP_SKIP_BROWSER"):
     pytest.skip("FOLLOWUP_SKIP_BROWSER is set", allow_module_level=True)
 
-EN = TEXTS["en"]
+EN = CATALOGUES["en"].WORDS
 HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -99,10 +98,10 @@ def test_a_customer_page_gives_its_reasons_in_english_and_masks_phones(site, bro
     open_page(browser, site, "customers/haicheng-talc.html")
     assert browser.execute_script("return document.documentElement.lang") == "en"
     reasons = "\n".join(texts(browser, "#fu-reasons li"))
-    words = WORDS["en"]
+    words = EN
     assert f"{words['because']}:" in reasons and "✓" in reasons
     assert f"{words['due']} 2026-11-23: {words['last_contact']} 2026-11-21" in reasons
-    assert all(w not in reasons for w in (WORDS["zh"]["because"], WORDS["zh"]["due"]))
+    assert all(w not in reasons for w in (CATALOGUES["zh"].WORDS["because"], CATALOGUES["zh"].WORDS["due"]))
     headings = texts(browser, "article h2")
     assert {EN["grade"], EN["contacts"], EN["timeline"]} <= set(headings)
     header = texts(browser, "#fu-contacts thead th")

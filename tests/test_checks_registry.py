@@ -10,7 +10,7 @@ from conftest import ANCHOR
 from followup.checks import CHECKS, Family, register
 from followup.cli import graded, main
 from followup.store.workspace import load_workspace
-from followup.text.i18n import PROBLEMS
+from followup.text import CATALOGUES
 
 
 @pytest.mark.parametrize("name", list(CHECKS))
@@ -18,7 +18,8 @@ def test_every_code_a_family_declares_has_words_in_both_languages(name):
     family = CHECKS[name]
     assert family.name == name and family.codes
     for code in family.codes:
-        zh_message, zh_hint, en_message, en_hint = PROBLEMS[code]
+        zh_message, zh_hint = CATALOGUES["zh"].PROBLEMS[code]
+        en_message, en_hint = CATALOGUES["en"].PROBLEMS[code]
         assert all((zh_message, zh_hint, en_message, en_hint)), code
 
 

@@ -119,7 +119,7 @@ def test_explanation_says_why_and_why_not_the_next_tier_up():
     ]
     assert explain_lines(g, RULES.playbook, "en")[4:6] == [
         "why not A:",
-        "  ✗ 预计成交日期 2026-12-31 is 51 days after the last contact (needs ≤ 30)",
+        "  ✗ expected close date 2026-12-31 is 51 days after the last contact (needs ≤ 30)",
     ]
 
 

@@ -520,7 +520,7 @@ def test_english_headers_and_owners_written_in_pinyin(empty_repo, capsys):
     code, out = main(["import", str(sheet), "--root", str(empty_repo), "--write", "--as-of", AS_OF,
                       "--lang", "en"]), capsys.readouterr().out
     assert code == 0, out
-    assert "created 1 customer files" in out
+    assert "created 1 customer file." in out
     data = front(empty_repo, "acme-trading-co-ltd")
     assert data["owner"] == "li-ming" and data["stage"] == "3" and data["deal_value"] == 12000
     assert data["contacts"][0]["phone"] == "+1 415 555 0100"

@@ -22,31 +22,14 @@ import sys
 from pathlib import Path
 
 from followup.board.output import CustomerPages, PageWriter, remove_stale
-from followup.board.pages import Board
-from followup.text.i18n import PROBLEMS, problem_text
-
-PROBLEMS.update(
-    {
-        "FU602": (
-            "看板生成失败:{detail}",
-            "检查 mkdocs.yml 和 site_src/,或运行 mkdocs build --strict 查看详情",
-            "the board could not be built: {detail}",
-            "check mkdocs.yml and site_src/; run mkdocs build --strict",
-        ),
-        "FU603": (
-            "日历订阅(iCalendar)生成失败,看板照常生成:{detail}",
-            "检查 followup.transfer.feeds;看板其余页面不受影响",
-            "the calendar feeds failed; the board was built without them: {detail}",
-            "check followup.transfer.feeds; the rest of the board is unaffected",
-        ),
-    }
-)
+from followup.board.pages import Board, nav, render_all, render_site
+from followup.text import problem_text, say
 
 GENERATED_DIRS = ("customers", "tiers", "people")
 
 
 def render_pages(ws, grades, as_of: dt.date, lang: str) -> dict[str, str]:
-    return Board(ws, grades, as_of, lang).pages()
+    return render_all(Board(ws, grades, as_of, lang))
 
 
 def generate(ws, grades, as_of: dt.date, lang: str, target: Path, jobs: int | None = None) -> dict[str, int]:
@@ -55,7 +38,7 @@ def generate(ws, grades, as_of: dt.date, lang: str, target: Path, jobs: int | No
     board = Board(ws, grades, as_of, lang)
     writer = PageWriter(target)
     with CustomerPages(board, writer, jobs):  # the workers write the customer pages meanwhile
-        site = board.site_pages()
+        site = render_site(board)
         for rel, text in sorted(site.items()):
             writer.write(rel, text)
         _write_feeds(ws, grades, target / "calendars", as_of, lang)
@@ -82,7 +65,8 @@ def _write_feeds(ws, grades, target: Path, as_of: dt.date, lang: str = "zh") -> 
 
 def overrides(root: Path, ws, lang: str) -> dict:
     """What followup sets on top of ``mkdocs.yml`` for both ``board`` and ``serve``: the team's
-    language and title, and the hook that indexes customers compactly (search_hook.py)."""
+    language and title, the nav (generated from the page registry, board/pages/__init__.py),
+    and the hook that indexes customers compactly (search_hook.py)."""
     import yaml
 
     with (root / "mkdocs.yml").open(encoding="utf-8") as handle:
@@ -90,10 +74,10 @@ def overrides(root: Path, ws, lang: str) -> dict:
     theme = dict(raw.get("theme") or {"name": "material"})
     theme["language"] = lang
     title = ws.rules.settings.site_title if ws.rules else None
-    if lang == "en" and title == "客户跟进看板":
-        title = "Follow-up board"
+    if title == say("site_title", "zh"):  # the default title follows the language
+        title = say("site_title", lang)
     hooks = [*(raw.get("hooks") or []), str(Path(__file__).with_name("search_hook.py"))]
-    return {"theme": theme, "site_name": title or raw.get("site_name"), "hooks": hooks}
+    return {"theme": theme, "site_name": title or raw.get("site_name"), "hooks": hooks, "nav": nav()}
 
 
 def mkdocs_config(root: Path, ws, lang: str, **extra):

@@ -4,7 +4,7 @@ customer pages on every core.
 Rendering the customer pages is half of generating a large board (≈20 s of one core at 10k
 customers). :class:`CustomerPages` hands them to worker processes in chunks while this process
 writes the other pages and the calendar feeds. The workers are forked, so they share the
-computed :class:`~followup.board.pages.Board` (grades, call lists, alerts) without pickling it;
+computed :class:`~followup.board.pages.common.Board` (grades, call lists, alerts) without pickling it;
 only a chunk's file paths go out and two counts come back. Where fork is not available, or the
 board is small, the customer pages are written here.
 """
@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from followup.board.pages import MARKER
+from followup.board.pages.customer import detail
 from followup.store import atomic
 
 CHUNK = 200  # customer pages per task: small enough to share out evenly between the workers
@@ -128,7 +129,7 @@ class CustomerPages:
 def _write(board, writer: PageWriter, paths: list[str]) -> None:
     for path in paths:
         grade = board.grades[path]
-        writer.write(board.customer_page(grade), board.customer_detail(grade))
+        writer.write(board.customer_page(grade), detail(board, grade))
 
 
 _worker: dict = {}  # in a forked worker: the board and the site_src/ folder

@@ -16,12 +16,6 @@ from __future__ import annotations
 from followup.checks.family import Family
 from followup.engine.identity import workspace_collisions
 from followup.problems import problem
-from followup.text.i18n import PROBLEMS
-
-PROBLEMS.setdefault("FU404", (
-    "公司名 {value} 同时出现在 {other}(负责人 {other_owner})", "可能重复建档:确认是否同一客户",
-    "company {value} also in {other} (owner {other_owner})", "possible duplicate customer"))
-
 
 CODES = {"phone": "FU402", "email": "FU403", "company": "FU404", "wechat": "FU405"}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from followup import __version__
 from followup.store.layout import NotARepository, find_root
-from followup.text.i18n import language
+from followup.text import language
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (5 ms a run)
 if TYPE_CHECKING:

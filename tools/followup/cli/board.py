@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded
-from followup.text.i18n import problem_text
+from followup.text import problem_text, say
 
 
 def _board_lang(run: Run, ws) -> str:
@@ -37,11 +37,10 @@ def cmd_today(run: Run) -> int:
     ws = run.workspace()
     owner = run.args.owner
     if owner and owner not in ws.rules.team.people:
-        print((f"团队里没有销售 {owner}" if run.lang == "zh" else f"no salesperson {owner}"), file=sys.stderr)
+        print(say("cli.no_salesperson", run.lang, owner=owner), file=sys.stderr)
         return EXIT_PROBLEMS
     grades = graded(ws)
     as_of = run.as_of(ws)
-    zh = run.lang == "zh"
     from followup.engine.alerts import recycle_alerts
 
     recycling = {a.grade.customer.path: a.since for a in recycle_alerts(ws, grades, as_of)}
@@ -60,28 +59,21 @@ def cmd_today(run: Run) -> int:
             continue
         name = ws.rules.team.name_of(who)
         for day in days:
-            run.print(
-                f"\n## {name}({who}) {day.day}:{len(day.calls)}/{day.capacity}"
-                if zh
-                else f"\n## {name} ({who}) {day.day}: {len(day.calls)}/{day.capacity}"
-            )
+            run.print("\n" + say("cli.today_head", run.lang, name=name, who=who, day=day.day,
+                                  n=len(day.calls), cap=day.capacity))
             for n, item in enumerate(day.calls, 1):
                 late = item.overdue_days(day.day)
-                flag = (f" 逾期 {late} 天" if zh else f" {late} days overdue") if late else ""
+                flag = say("cli.overdue_flag", run.lang, n=late) if late else ""
                 reason = f" [{item.reason}]" if item.reason else ""
                 if item.customer.path in recycling:
                     when = recycling[item.customer.path]
-                    reason += f" ⚠ {when} 后回收公海" if zh else f" ⚠ back to the pool after {when}"
+                    reason += say("cli.recycle_flag", run.lang, when=when)
                 run.print(
                     f"  {n:>3}. {item.grade.tier} {item.customer.name}({item.customer.id})"
                     f" {item.due}{flag}{reason}"
                 )
             if day.rolled and len(days) == 1:
-                run.print(
-                    f"  … {len(day.rolled)} 位顺延到 {day.rolled_to}"
-                    if zh
-                    else f"  … {len(day.rolled)} rolled to {day.rolled_to}"
-                )
+                run.print(say("cli.rolled", run.lang, n=len(day.rolled), day=day.rolled_to))
     return EXIT_OK
 
 
@@ -136,13 +128,7 @@ def cmd_board(run: Run) -> int:
     started = time.perf_counter()
     jobs = max(1, run.args.jobs) if run.args.jobs is not None else None
     ws, lang, counts = _generate(run, run.root, jobs)
-    zh = run.lang == "zh"
-    run.print(
-        f"生成 {counts['pages']} 个页面({counts['written']} 个更新,{counts['removed']} 个删除)→ site_src/"
-        if zh
-        else f"generated {counts['pages']} pages ({counts['written']} written, "
-        f"{counts['removed']} removed) → site_src/"
-    )
+    run.print(say("cli.generated", run.lang, **counts))
     if run.args.no_build:
         return EXIT_OK
     _log_to_stderr()
@@ -151,11 +137,7 @@ def cmd_board(run: Run) -> int:
     except Exception as exc:  # mkdocs raises Abort/ConfigurationError with the reason
         return _fail(run, f"{type(exc).__name__}: {exc}")
     seconds = time.perf_counter() - started
-    run.print(
-        f"看板已生成:site/index.html({seconds:.1f} 秒)"
-        if zh
-        else f"board built: site/index.html ({seconds:.1f} s)"
-    )
+    run.print(say("cli.built", run.lang, seconds=f"{seconds:.1f}"))
     return EXIT_OK
 
 
@@ -211,11 +193,7 @@ def cmd_serve(run: Run) -> int:
     watcher.start()
     from followup.board import overrides
 
-    run.print(
-        f"看板:http://{run.args.addr}/(Ctrl+C 退出)"
-        if run.lang == "zh"
-        else f"board: http://{run.args.addr}/ (Ctrl+C to stop)"
-    )
+    run.print(say("cli.serving", run.lang, addr=run.args.addr))
     try:
         serve(
             str(run.root / "mkdocs.yml"),

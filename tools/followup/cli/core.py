@@ -9,6 +9,7 @@ import sys
 from followup.checks import CHECKS, need_full_records, run_checks, selected, unknown
 from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, parse_date, writes
 from followup.cli.report import FORMATS, render
+from followup.text import label, say
 
 # explain, workspace and writer are imported by the commands that use them (see cli.py)
 
@@ -37,8 +38,7 @@ def cmd_check(run: Run) -> int:
     strangers = unknown(only or [])
     if strangers:
         names, known = ", ".join(strangers), ", ".join(CHECKS)
-        print(f"followup: 没有这项检查:{names}(可用:{known})" if run.lang == "zh" else
-              f"followup: unknown check: {names} (known: {known})", file=sys.stderr)
+        print(say("check.unknown_family", run.lang, names=names, known=known), file=sys.stderr)
         return EXIT_TOOL
     result_cache = None
     if not run.args.no_cache and not run.args.base:  # nothing changed: the last result stands
@@ -76,10 +76,7 @@ def cmd_check(run: Run) -> int:
 def _report_check(run: Run, problems: list, files: int) -> int:
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    if run.lang == "zh":
-        summary = f"检查了 {files} 个客户文件:{errors} 个错误,{warnings} 个警告。"
-    else:
-        summary = f"checked {files} customer files: {errors} errors, {warnings} warnings."
+    summary = say("cli.check_summary", run.lang, files=files, errors=errors, warnings=warnings)
     run.print(render(problems, run.args.format, run.lang, run.out, summary))
     return EXIT_PROBLEMS if errors else EXIT_OK
 
@@ -119,14 +116,8 @@ def cmd_grade(run: Run) -> int:
     changed, unchanged = len(result.planned), result.unchanged
     refused = len(result.refused) + len(result.failed)
     skipped = len([p for p in grades if p in broken])
-    verb = ("已重新评级" if run.args.write else "需要重新评级") if run.lang == "zh" else (
-        "re-graded" if run.args.write else "would be re-graded")
-    if run.lang == "zh":
-        run.print(f"{changed} 个文件{verb},{unchanged} 个不变,{skipped} 个因错误跳过,"
-                  f"{refused} 个拒绝写入。", )
-    else:
-        run.print(f"{changed} files {verb}, {unchanged} left unchanged, {skipped} skipped "
-                  f"(errors), {refused} refused.")
+    run.print(say("cli.regraded" if run.args.write else "cli.to_regrade", run.lang, changed=changed,
+                  unchanged=unchanged, skipped=skipped, refused=refused))
     if refused or skipped:
         return EXIT_PROBLEMS
     if changed and not run.args.write and run.args.check_only:
@@ -138,15 +129,11 @@ def _report_partial(run: Run, result) -> None:
     """A write that failed part-way: which files now hold their new grade and which do not."""
     if not result.failed:
         return
-    zh = run.lang == "zh"
     for path, exc in result.failed:
-        print(f"{path}: 写入失败:{exc.words('zh')}" if zh else f"{path}: write failed: {exc.words('en')}",
-              file=sys.stderr)
-    print((f"已写入 {len(result.written)} 个文件" if zh else f"written: {len(result.written)} files") +
+        print(say("grade.write_failed", run.lang, path=path, reason=exc.words(run.lang)), file=sys.stderr)
+    print(say("grade.written_files", run.lang, n=len(result.written)) +
           "".join(f"\n  {path}" for path in result.written), file=sys.stderr)
-    print((f"未写入 {len(result.not_written)} 个文件(保持原样,修正后再运行 grade --write)" if zh
-           else f"not written: {len(result.not_written)} files (left as they were; run grade "
-                "--write again once fixed)") +
+    print(say("grade.unwritten_files", run.lang, n=len(result.not_written)) +
           "".join(f"\n  {path}" for path in result.not_written), file=sys.stderr)
 
 
@@ -159,7 +146,7 @@ def cmd_explain(run: Run) -> int:
     grades = graded(ws)
     matches = [g for g in grades.values() if g.customer.id == run.args.id]
     if not matches:
-        print(("找不到客户 " if run.lang == "zh" else "no customer ") + run.args.id, file=sys.stderr)
+        print(say("cli.no_customer", run.lang, id=run.args.id), file=sys.stderr)
         return EXIT_PROBLEMS
     for grade in matches:
         run.print("\n".join(explain_lines(grade, ws.rules.playbook, run.lang)))
@@ -172,15 +159,14 @@ def cmd_list(run: Run) -> int:
     grades = graded(ws)
     driving = ws.rules.playbook.driving
     as_of = run.as_of(ws)
-    zh = run.lang == "zh"
     for tier in driving.tiers:
         members = sorted((g for g in grades.values() if g.tier == tier.id),
                          key=lambda g: (g.due or dt.date.max, g.customer.id))
-        run.print(f"\n## {tier.id} {tier.label}({len(members)})" if zh
-                  else f"\n## {tier.id} {tier.label} ({len(members)})")
+        run.print("\n" + say("cli.list_head", run.lang, tier=tier.id, label=label(tier.label, run.lang),
+                              n=len(members)))
         for g in members:
             late = (as_of - g.due).days if g.due and g.due < as_of else 0
-            flag = (f"  逾期 {late} 天" if zh else f"  {late} days overdue") if late else ""
+            flag = say("cli.list_overdue", run.lang, n=late) if late else ""
             owner = ws.rules.team.name_of(g.customer.owner)
             run.print(f"  {g.due}  {g.customer.name}({g.customer.id},{owner}){flag}")
     return EXIT_OK

@@ -38,7 +38,7 @@ import json
 import sys
 from collections import Counter
 
-from followup.text.i18n import problem_text
+from followup.text import problem_text
 
 FORMATS = ("human", "github", "json", "gitlab")
 GITLAB_SEVERITY = {"error": "major", "warning": "minor"}

@@ -57,7 +57,7 @@ def _apply(run: Run, ws, customer, *, values: dict | None = None, append: dict |
         run.grade = change(ws, customer.path, values, append)
     except Refused as exc:
         from followup.store.workspace import locate
-        from followup.text.i18n import problem_text
+        from followup.text import problem_text
 
         for p in locate(exc.problems, {}):
             message, hint = problem_text(p.code, p.params, run.lang)
@@ -218,7 +218,7 @@ def cmd_new(run: Run) -> int:
         return _refuse_duplicate(run, ws, clash, policy)
     errors = errors_of(ws, data, rel)
     if errors:
-        from followup.text.i18n import problem_text
+        from followup.text import problem_text
 
         for p in errors:
             message, hint = problem_text(p.code, p.params, run.lang)

@@ -11,56 +11,9 @@ from pathlib import Path
 
 from followup.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_TOOL, Run, command, graded, writes
 from followup.cli.report import render
-from followup.text.i18n import PROBLEMS
-
-PROBLEMS.update({
-    "FU801": ("无法读取表格 {sheet}:{reason}", "支持 .xlsx 和 .csv(UTF-8、带 BOM 的 UTF-8、GBK/GB18030);.xls 请先在 Excel 里另存为 .xlsx",  # noqa: E501
-              "cannot read the sheet {sheet}: {reason}", "use .xlsx or .csv (UTF-8, UTF-8 with BOM, GBK/GB18030); save .xls as .xlsx first"),  # noqa: E501
-    "FU802": ("第 {header_row} 行的表头里找不到客户名称列", "在映射文件 columns: 中把客户名称那一列写成 name,或用 header_row: 指定表头所在行",  # noqa: E501
-              "no customer name column in the header (row {header_row})", "map the name column to `name` in the mapping file, or set header_row:"),  # noqa: E501
-    "FU803": ("{cell}:这一行没有客户名称", "填上客户名称,或删除这一行",
-              "{cell}: the row has no customer name", "fill in the name or delete the row"),
-    "FU804": ("{cell}:负责人 `{owner}` 不在 rules/team.yaml 中", "在映射文件 owners: 里写上对应的销售 id,或把此人加进 rules/team.yaml,或用 --default-owner",  # noqa: E501
-              "{cell}: owner `{owner}` is not in rules/team.yaml", "map it under owners: in the mapping file, add the person to rules/team.yaml, or use --default-owner"),  # noqa: E501
-    "FU805": ("{cell}:{header} `{value}` 不是日期", "写成 2026-11-03、2026/11/3 或 2026年11月3日,或在映射文件里把这一列改为 notes",  # noqa: E501
-              "{cell}: {header} `{value}` is not a date", "write 2026-11-03, 2026/11/3 or 2026年11月3日, or map the column to notes"),  # noqa: E501
-    "FU806": ("{cell}:{header} `{value}` 不是不小于 0 的数字", "写成 120000、12万 或 ¥1,200",
-              "{cell}: {header} `{value}` is not a number ≥ 0", "write 120000, 12万 or ¥1,200"),
-    "FU807": ("{cell}:与第 {other} 行重复({kind} {value}),这一行不导入", "合并两行,或保持原样(只导入第一行)",
-              "{cell}: duplicates row {other} ({kind} {value}); not imported", "merge the rows, or leave it (the first row is imported)"),  # noqa: E501
-    "FU808": ("{cell}:已有客户 {other}({kind} {value}),不导入也不覆盖", "已导入过的行会被跳过;如是撞单请按归属规则处理",  # noqa: E501
-              "{cell}: already a customer: {other} ({kind} {value}); skipped, never overwritten", "rows imported before are skipped; resolve conflicts by the ownership rules"),  # noqa: E501
-    "FU809": ("映射文件有误:{reason}", "按文件开头的说明修改,或删除映射文件重新生成",
-              "mapping file problem: {reason}", "fix it as its header comment explains, or delete it to get a new proposal"),  # noqa: E501
-    "FU810": ("{cell}:{header} `{value}` 不是允许的取值", "可选值:{allowed}",
-              "{cell}: {header} `{value}` is not an allowed value", "allowed: {allowed}"),
-    "FU811": ("{cell}:{header} `{value}` 不是邮箱地址", "改正邮箱,或在映射文件里把这一列改为 notes",
-              "{cell}: {header} `{value}` is not an email address", "fix it, or map the column to notes"),
-    "FU812": ("{cell}:{path_} 没有写入:{reason}", "不会覆盖已有文件;重新运行导入即可跳过已有客户",
-              "{cell}: {path_} not written: {reason}", "existing files are never overwritten; run the import again"),  # noqa: E501
-    "FU813": ("{cell}:{header} `{value}` 是打过码的,不导入", "导出时加 --unmask 才有完整号码;或手工补上",
-              "{cell}: {header} `{value}` is masked; not imported", "export with --unmask for full numbers, or fill it in by hand"),  # noqa: E501
-    "FU814": ("{cell}:与 {other} 同名 `{value}`,但电话/邮箱不同,作为另一个客户导入", "如果是同一个客户,合并两个文件",  # noqa: E501
-              "{cell}: same name `{value}` as {other} but other phones/emails; imported as another customer", "merge them if they are one customer"),  # noqa: E501
-    "FU815": ("{cell}:日期 {date} 的跟进不能作为跟进记录({reason}),保存在正文备注中", "future = 晚于今天;before_registered = 早于登记日期;next = 早于最近一次跟进",  # noqa: E501
-              "{cell}: the follow-up dated {date} cannot be a log entry ({reason}); kept in the notes", "future: after today; before_registered: before registration; next: before the last follow-up"),  # noqa: E501
-    "FU816": ("{cell}:这一行生成的客户文件通不过检查:{detail}", "改正表格中的这一行,或在映射文件里调整列",
-              "{cell}: the row would not make a valid customer file: {detail}", "fix the row, or change the mapping"),  # noqa: E501
-    "FU817": ("{cell}:编号 `{value}` 不能作为客户 id(只允许字母、数字、汉字、-、_、.)", "改正编号,或在映射文件里把这一列改为 ignore",  # noqa: E501
-              "{cell}: `{value}` cannot be a customer id", "fix it, or map the column to ignore"),
-    "FU818": ("{cell}:这一行没有负责人", "填上负责人,或用 --default-owner 指定,或在映射文件 defaults: 里写 owner:",  # noqa: E501
-              "{cell}: the row has no owner", "fill it in, use --default-owner, or set defaults: owner:"),
-    "FU819": ("{cell}:列 `{header}` 不在映射文件里,不导入", "在映射文件 columns: 里为它写一个字段(或 ignore)",
-              "{cell}: column `{header}` is not in the mapping file; not imported", "give it a target (or ignore) under columns:"),  # noqa: E501
-    "FU820": ("{cell}:与第 {other} 行是同一客户({kind} {value}),新的联系人和跟进已合并到那一行的客户文件", "核对合并后的客户文件",  # noqa: E501
-              "{cell}: the same customer as row {other} ({kind} {value}); its new contacts and follow-ups were merged into that file", "review the merged file"),  # noqa: E501
-})
+from followup.text import Words, say
 
 SHOWN_PER_CODE = 20
-
-
-def _zh(run: Run) -> bool:
-    return run.lang == "zh"
 
 
 # --- import ------------------------------------------------------------------------------
@@ -89,7 +42,6 @@ def cmd_import(run: Run) -> int:
     from followup.transfer.mapping import load_mapping, propose, render_mapping
     from followup.transfer.table import TableError, read_table
 
-    zh = _zh(run)
     ws = run.workspace()
     as_of = run.as_of(ws)
     sheet_path = Path(run.args.file)
@@ -119,8 +71,7 @@ def cmd_import(run: Run) -> int:
         try:
             atomic.write_output(map_path, render_mapping(mapping, sheet_path.name, facts).encode("utf-8"))
         except atomic.WriteFailed as exc:
-            print((f"映射文件没有写入({exc});本次使用建议的映射" if zh
-                   else f"the mapping file was not written ({exc}); using the proposal"), file=sys.stderr)
+            print(say("import.mapping_not_written", run.lang, error=exc), file=sys.stderr)
     plan = plan_import(ws, table, mapping, label, as_of, run.args.default_owner)
     _print_header(run, table, mapping, map_path, proposed)
     if run.args.write and plan.planned:
@@ -131,25 +82,23 @@ def cmd_import(run: Run) -> int:
 
 
 def _print_header(run, table, mapping, map_path, proposed) -> None:
-    zh = _zh(run)
+    t = Words(run.lang)
     where = []
     if table.kind == "xlsx":
-        where.append(f"工作表 {table.sheet}" if zh else f"sheet {table.sheet}")
+        where.append(t("import.sheet", sheet=table.sheet))
     if table.encoding:
-        where.append(f"编码 {table.encoding}" if zh else f"encoding {table.encoding}")
-    where.append(f"表头在第 {mapping.header_row} 行" if zh else f"header on row {mapping.header_row}")
-    run.print(f"读取 {table.path}({','.join(where)})" if zh
-              else f"reading {table.path} ({', '.join(where)})")
+        where.append(t("import.encoding", encoding=table.encoding))
+    where.append(t("import.header_row", row=mapping.header_row))
+    run.print(t("import.reading", path=table.path, where=t("import.where_sep").join(where)))
     if proposed:
-        run.print(f"列映射(建议,已写入 {map_path},可编辑后重新运行):" if zh
-                  else f"column mapping (proposed, written to {map_path}; edit it and run again):")
+        run.print(t("import.mapping_proposed", path=map_path))
     else:
-        run.print(f"列映射(来自 {map_path}):" if zh else f"column mapping (from {map_path}):")
+        run.print(t("import.mapping_from", path=map_path))
     for key, target in mapping.columns.items():
         run.print(f"  {key} → {target}")
     unknown = [raw for raw, pid in mapping.owners.items() if pid is None]
     if unknown:
-        run.print(("未知负责人:" if zh else "unknown owners: ") + ", ".join(unknown))
+        run.print(t("import.unknown_owners", owners=", ".join(unknown)))
 
 
 def _print_problems(run, plan) -> None:
@@ -165,12 +114,11 @@ def _print_problems(run, plan) -> None:
     if kept:
         run.print(render(kept, "human", run.lang, run.out))
     if hidden:
-        run.print(f"……另有 {hidden} 条同类提示(加 --verbose 查看全部)" if _zh(run)
-                  else f"… {hidden} more of the same kinds (--verbose shows all)")
+        run.print(say("import.more_problems", run.lang, n=hidden))
 
 
 def _print_result(run, plan, team) -> None:
-    zh = _zh(run)
+    t = Words(run.lang)
     files = plan.created if run.args.write else [p.path for p in plan.planned]
     limit = None if run.args.verbose else 20
     by_path = {p.path: p for p in plan.planned}
@@ -179,38 +127,22 @@ def _print_result(run, plan, team) -> None:
         d = p.data
         log = len(d.get("log", []))
         owner = team.name_of(d["owner"])
-        run.print(f"  + {path}  {d['name']}({owner},{d.get('tier', '-')},"
-                  f"下次跟进 {d.get('due', '-')},{log} 条跟进)"
-                  if zh else
-                  f"  + {path}  {d['name']} ({owner}, {d.get('tier', '-')}, due {d.get('due', '-')}, "
-                  f"{log} log entries)")
+        run.print(t("import.new_file", path=path, name=d["name"], owner=owner, tier=d.get("tier", "-"),
+                    due=d.get("due", "-"), log=log))
     if limit is not None and len(files) > limit:
-        run.print(f"  ……另有 {len(files) - limit} 个" if zh else f"  … and {len(files) - limit} more")
+        run.print(t("import.more_files", n=len(files) - limit))
     if plan.merges:  # every one, never cut short: a wrong merge is the costliest mistake here
-        run.print("合并的行(行 → 文件,依据):" if zh else "merged rows (row → file, on):")
+        run.print(t("import.merged_rows"))
         for row, path, kind, value in plan.merges:
-            run.print(f"  第 {row} 行 → {path}({kind} {value})" if zh
-                      else f"  row {row} → {path} ({kind} {value})")
+            run.print(t("import.merged_row", row=row, path=path, kind=kind, value=value))
     invalid = len(plan.invalid_rows)
-    if zh:
-        head = (f"已新建 {len(plan.created)} 个客户文件" if run.args.write
-                else f"试运行:将新建 {len(plan.planned)} 个客户文件(未写入,加 --write 写入)")
-        merged = f"(合并 {plan.merged} 行)" if plan.merged else ""
-        run.print(f"{head}。共 {plan.total_rows} 行数据:无效 {invalid} 行,"
-                  f"表内重复 {plan.duplicates} 行{merged},"
-                  f"已存在 {plan.existing} 行;空行/合计行 {plan.blank_rows} 行。")
-        if run.args.write:
-            run.print(f"已重新评级 {plan.regraded} 个已有文件。下一步:followup check")
-    else:
-        head = (f"created {len(plan.created)} customer files" if run.args.write
-                else f"dry run: would create {len(plan.planned)} customer files (nothing written; "
-                     "--write writes)")
-        merged = f" ({plan.merged} merged)" if plan.merged else ""
-        run.print(f"{head}. {plan.total_rows} data rows: {invalid} invalid, {plan.duplicates} "
-                  f"duplicate within the sheet{merged}, {plan.existing} already customers; "
-                  f"{plan.blank_rows} blank or total rows.")
-        if run.args.write:
-            run.print(f"re-graded {plan.regraded} existing files. Next: followup check")
+    head = (t("import.created", n=len(plan.created)) if run.args.write
+            else t("import.dry_run", n=len(plan.planned)))
+    merged = t("import.merged", n=plan.merged) if plan.merged else ""
+    run.print(t("import.summary", head=head, rows=plan.total_rows, invalid=invalid,
+                duplicates=plan.duplicates, merged=merged, existing=plan.existing, blank=plan.blank_rows))
+    if run.args.write:
+        run.print(t("import.regraded", n=plan.regraded))
 
 
 # --- export ------------------------------------------------------------------------------
@@ -233,19 +165,17 @@ def cmd_export(run: Run) -> int:
     grades = graded(ws)
     out = Path(run.args.out)
     if out.suffix.lower() not in (".xlsx", ".csv"):
-        print("export: .xlsx 或 .csv / use .xlsx or .csv", file=sys.stderr)
+        print(say("export.bad_suffix", run.lang), file=sys.stderr)
         return EXIT_TOOL
     if run.args.owner and run.args.owner not in ws.rules.team.people:
-        print(f"export: unknown owner {run.args.owner}", file=sys.stderr)
+        print(say("export.unknown_owner", run.lang, owner=run.args.owner), file=sys.stderr)
         return EXIT_TOOL
     written = export(ws, grades, out, run.as_of(ws), lang=run.lang, unmask=run.args.unmask,
                      owner=run.args.owner, encoding=run.args.encoding)
-    zh = _zh(run)
     for path, rows in written:
-        run.print(f"已写入 {path}({rows} 行)" if zh else f"wrote {path} ({rows} rows)")
+        run.print(say("export.wrote_rows", run.lang, path=path, rows=rows))
     if not run.args.unmask:
-        run.print("电话、邮箱、微信已打码;需要完整号码请加 --unmask。" if zh
-                  else "phones, emails and WeChat ids are masked; --unmask writes them in full.")
+        run.print(say("export.masked", run.lang))
     return EXIT_OK
 
 
@@ -262,7 +192,6 @@ def cmd_feeds(run: Run) -> int:
 
     ws = run.workspace()
     written = write_feeds(ws, graded(ws), Path(run.args.out), run.as_of(ws))
-    zh = _zh(run)
     for path in written:
-        run.print(f"已写入 {path}" if zh else f"wrote {path}")
+        run.print(say("feeds.wrote", run.lang, path=path))
     return EXIT_OK

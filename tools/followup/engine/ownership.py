@@ -41,51 +41,8 @@ from followup.engine.registration import owners_count, valid_registration  # noq
 from followup.problems import Problem, problem
 from followup.rules.ownership import Policy
 from followup.rules.workdays import days_after
-from followup.text.i18n import PROBLEMS
 
 RECYCLE_ACTOR = "recycle"  # `by:` of an owner_history entry written by `followup recycle`
-
-PROBLEMS.update({
-    "FU701": ("撞单:与 {other}({other_name},负责人 {other_owner_name})是同一客户({kind} {value});按{rule},归 {winner_name}",  # noqa: E501
-              "{action}",
-              "conflict (撞单): same customer as {other} ({other_name}, owner {other_owner_name}) by {kind} {value}; "  # noqa: E501
-              "by {rule_en} it belongs to {winner_name}", "{action_en}"),
-    "FU702": ("撞单需经理裁定:与 {other}({other_name},负责人 {other_owner_name})是同一客户({kind} {value}),规则无法判定({reason})",  # noqa: E501
-              "经理确认归属后,在 owner_history 中记录裁定(followup reassign --by 经理)",
-              "conflict (撞单) for the manager: same customer as {other} ({other_name}, owner {other_owner_name}) "  # noqa: E501
-              "by {kind} {value}; the policy cannot decide ({reason})",
-              "the manager decides and records it (followup reassign --by MANAGER)"),
-    "FU703": ("无效登记:首次登记没有真实姓名和电话", "补充联系人的姓名和电话;无效登记在撞单时不计归属",
-              "invalid registration: no real name and phone", "add a contact with name and phone"),
-    "FU704": ("转介绍客户应归介绍人 {referrer} 的负责人 {expected_name}", "改 owner 为 {expected},或由经理在 owner_history 记录例外",  # noqa: E501
-              "a referral belongs to the referrer's ({referrer}) salesperson {expected_name}",
-              "set owner to {expected}, or record a manager's exception in owner_history"),
-    "FU705": ("不允许多个负责人(co_owners):归属规则未开启团体客户", "删除 co_owners,或在 rules/ownership.yaml 设 group_buyers: true",  # noqa: E501
-              "co_owners are not allowed: group buyers are off in the policy", "remove co_owners"),
-    "FU706": ("{owner_name} 名下客户 {count} 个,超过上限 {cap}", "把部分客户转给同事或放回公海(followup reassign / recycle)",  # noqa: E501
-              "{owner_name} holds {count} customers, over the cap of {cap}", "reassign or recycle some"),
-    "FU707": ("owner_history 第 {index} 条格式不对({reason})",
-              "写成 {{date: 2026-11-20, from: 原负责人, to: 新负责人, by: 经理 id, reason: …}}",
-              "owner_history entry {index} is malformed ({reason})", "write {{date:, from:, to:, by:, reason:}}"),  # noqa: E501
-    "FU708": ("归属规则配置有误:{detail}", "见 docs/teamwork.md 的 rules/ownership.yaml 说明",
-              "ownership policy is malformed: {detail}", "see docs/teamwork.md"),
-    "FU709": ("转介绍人 `{referrer}` 不是已有客户", "referred_by 写介绍人的客户 id",
-              "referrer `{referrer}` is not a known customer", "referred_by takes the referrer's customer id"),  # noqa: E501
-})
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # --- owner history ------------------------------------------------------------------
@@ -226,12 +183,6 @@ def recycle_plan(ws, grades, policy: Policy, as_of: dt.date) -> list[Recycle]:
 
 
 # --- registrations and conflicts (撞单) ----------------------------------------------
-
-
-
-
-
-
 
 
 

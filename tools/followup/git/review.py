@@ -40,45 +40,6 @@ from followup.rules.load import load_rules
 from followup.rules.ownership import Policy
 from followup.store.layout import is_utf8
 from followup.store.workspace import Workspace, customer_files, load_workspace, read_customer
-from followup.text.i18n import PROBLEMS
-
-PROBLEMS.update({
-    "FU721": ("客户文件被删除(基线 {base} 上存在)", "不要删除客户;用 followup archive {id} 归档(写入 archived: {{date, reason}})",  # noqa: E501
-              "customer file deleted (it exists on {base})", "never delete a customer; run followup archive {id}"),  # noqa: E501
-    "FU722": ("重命名改变了客户 id:{old} → {new}", "文件可以移动到子文件夹,但文件名(id)不能改",
-              "a rename changed the customer id: {old} → {new}", "move files between folders, keep the name"),
-    "FU723": ("{key} 第 {index} 条(基线上已有)被删除", "{key} 只能在末尾追加;请恢复这条记录",
-              "{key} entry {index} (already on the base) was removed", "{key} is append-only; restore it"),
-    "FU724": ("{key} 第 {index} 条(基线上已有)被修改", "不要改旧记录;如需更正,追加一条新的记录说明",
-              "{key} entry {index} (already on the base) was edited", "append a correcting entry instead"),
-    "FU725": ("负责人从 {from_name} 改为 {to_name} 不符合归属规则:{reason}",
-              "保护期内只有经理可以改:followup reassign {id} --to {to} --by 经理id",
-              "owner change {from_name} → {to_name} breaks the ownership policy: {reason}",
-              "inside protection only a manager may: followup reassign {id} --to {to} --by MANAGER"),
-    "FU726": ("新登记与已有客户 {other}({other_name},负责人 {other_owner_name})撞单({kind} {value})",
-              "{other_owner_name} 的客户:{rule};不要重复建档,需要时请经理裁定",
-              "new registration collides with {other} ({other_name}, owner {other_owner_name}) by {kind} {value}",  # noqa: E501
-              "it belongs to {other_owner_name}: {rule_en}; ask the manager if needed"),
-    "FU727": ("新登记与已有客户 {other}({other_name},负责人 {other_owner_name})是同一客户({kind} {value});按规则归新登记人({rule})",  # noqa: E501
-              "把旧文件转给新负责人或归档,避免两份档案",
-              "new registration is the same customer as {other} ({other_name}, owner {other_owner_name}); "
-              "by the policy it goes to the new registrant ({rule_en})", "reassign or archive the old file"),
-    "FU728": ("登记日期被改动:{old} → {new}", "registered 是历史记录(决定归属),不能修改;如有误请经理在 PR 中说明并单独处理",  # noqa: E501
-              "the registration date was changed: {old} → {new}",
-              "registered: is history (it decides attribution); never edit it"),
-    "FU729": ("新跟进记录写的是 {by_name},但提交者是 {authors}", "by: 写实际跟进的人;不能替别人记录跟进",
-              "a new log entry says by {by_name}, but it was committed by {authors}",
-              "by: names who made the follow-up; never log for someone else"),
-    "FU731": ("规则文件有改动:本次变更仍按基线 {base} 的规则判定", "规则变更需经理审核,合并后才生效;见摘要中的影响清单",  # noqa: E501
-              "a rules file changed: this change is still judged by the rules of {base}",
-              "rule changes need the manager's review and apply after merging; see the impact list"),
-    "FU732": ("归档了 {owner_name} 的客户,提交者是 {authors}", "只有负责人或经理可以归档客户",
-              "archived a customer of {owner_name}, committed by {authors}",
-              "only the owner or a manager may archive a customer"),
-    "FU733": ("客户文件被移到 followup 不读取的位置:{moved_to}", "客户文件必须是 customers/ 下的 .md 文件(不以 _ 或 . 开头);归档请用 followup archive {id}",  # noqa: E501
-              "customer file moved where followup does not read it: {moved_to}",
-              "keep customers as customers/**/*.md (no _ or . names); archive with followup archive {id}"),
-})
 
 RULE_TEXT = {
     "first_registration": ("先登记原则", "first registration wins"),
@@ -468,7 +429,7 @@ def _reason(why: str) -> str:
 
 def render_markdown(summary: Summary, team, lang: str = "zh", problems: list[Problem] | None = None) -> str:
     """The change summary as Markdown (CI job summary, PR comment); stable, sorted output."""
-    from followup.text.i18n import problem_text
+    from followup.text import problem_text
 
     zh = lang == "zh"
     name = team.name_of if team else (lambda x: x)

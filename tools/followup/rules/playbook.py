@@ -32,6 +32,23 @@ DEFAULT_CHANNELS = {
 }
 
 
+class Label(str):
+    """A label from the playbook (tier, stage, fact, choice, classification, dimension, priority
+    rule): the Chinese text -- the string itself, so it compares, keys and prints as before --
+    with the English form when the preset gives ``label: {zh: …, en: …}``. ``text(lang)`` picks
+    one; an English board shows the Chinese text where no English form was written."""
+
+    en: str
+
+    def __new__(cls, zh: str, en: str = ""):
+        label = super().__new__(cls, zh)
+        label.en = en
+        return label
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else str(self)
+
+
 @dataclass
 class Fact:
     name: str
@@ -242,9 +259,9 @@ class _Builder:
             return None
         return Playbook(
             file=self.file,
-            name=str(self.data.get("name", self.file)),
+            name=_label(self.data.get("name"), self.file),
             source=str(self.data.get("source", "")),
-            description=str(self.data.get("description", "")),
+            description=_label(self.data.get("description"), ""),
             facts=facts,
             classifications=classifications,
             stages=stages,
@@ -269,9 +286,8 @@ class _Builder:
                 self.fail("FU506", ("priority", i), expected="{when: condition, label: …}")
                 continue
             when = compiler.compile(item["when"], ("priority", i, "when"))
-            label = item.get("label")
-            english = label.get("en") if isinstance(label, dict) else None
-            rules.append(PriorityRule(_label(label, f"#{i + 1}"), when, str(english or "")))
+            label = _label(item.get("label"), f"#{i + 1}")
+            rules.append(PriorityRule(label, when, label.en))
         self.problems.extend(compiler.problems)
         return rules
 
@@ -446,12 +462,12 @@ def _expected_for(fact: Fact) -> str:
     return fact.type
 
 
-def _label(value, default: str) -> str:
-    """Labels may be a string or ``{zh: ..., en: ...}``; we keep the Chinese one here
-    and the English one in ``i18n`` lookups when present."""
+def _label(value, default: str) -> Label:
+    """Labels may be a string or ``{zh: ..., en: ...}``: both forms are kept (:class:`Label`)."""
     if isinstance(value, dict):
-        return str(value.get("zh") or value.get("en") or default)
-    return str(value) if value not in (None, "") else default
+        zh, en = value.get("zh"), value.get("en")
+        return Label(str(zh or en or default), str(en or ""))
+    return Label(str(value) if value not in (None, "") else default)
 
 
 def build_playbook(data, file: str) -> tuple[Playbook | None, list[Problem]]:

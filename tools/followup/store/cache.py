@@ -118,9 +118,9 @@ def usable(root: Path, folder: Path) -> bool:
         return True
     if folder not in _REFUSED:
         _REFUSED.add(folder)
-        from followup.text.i18n import language, word
+        from followup.text import language, say
 
-        print(word("cache_tracked", language(), folder=inside.as_posix() + "/"), file=sys.stderr)
+        print(say("cache_tracked", language(), folder=inside.as_posix() + "/"), file=sys.stderr)
     return False
 
 

@@ -22,22 +22,11 @@ from pathlib import Path
 
 from followup.engine.privacy import MASKERS
 from followup.store import atomic
+from followup.text import Words, label, say
 
-COLUMNS = {
-    "zh": ("编号", "客户名称", "负责人", "等级", "下次跟进", "阶段", "金额", "最近联系", "来源", "登记日期",
-           "联系人", "电话", "邮箱", "微信", "逾期天数", "归档日期"),
-    "en": ("id", "name", "owner", "tier", "next follow-up", "stage", "value", "last contact", "source",
-           "registered", "contact", "phone", "email", "wechat", "days overdue", "archived"),
-}
-SHEETS = {"zh": ("客户", "分类汇总"), "en": ("customers", "totals")}
-WORDS = {
-    "zh": {"by_tier": "按等级", "by_owner": "按负责人", "tier": "等级", "label": "说明",
-           "customers": "客户数", "overdue": "逾期", "value": "金额合计", "owner": "负责人",
-           "total": "合计", "as_of": "统计日期", "archived": "已归档(不计入上表)"},
-    "en": {"by_tier": "by tier", "by_owner": "by owner", "tier": "tier", "label": "meaning",
-           "customers": "customers", "overdue": "overdue", "value": "total value", "owner": "owner",
-           "total": "total", "as_of": "as of", "archived": "archived (not counted above)"},
-}
+# The first sheet's columns, in order: catalogue keys ``export.col.<name>`` (text/zh.py, en.py).
+COLUMNS = ("id", "name", "owner", "tier", "due", "stage", "value", "last_contact", "source", "registered",
+           "contact", "phone", "email", "wechat", "overdue_days", "archived")
 
 
 def customer_rows(ws, grades, as_of: dt.date, lang: str = "zh", unmask: bool = False,
@@ -62,7 +51,8 @@ def customer_rows(ws, grades, as_of: dt.date, lang: str = "zh", unmask: bool = F
         archived = c.archived.get("date") if c.archived else None
         late = (as_of - grade.due).days if grade.due and grade.due < as_of and not archived else 0
         rows.append([c.id, c.name, team.name_of(c.owner), grade.tier, grade.due,
-                     stage.label if stage else c.stage, c.deal_value, grade.schedule.last_contact,
+                     label(stage.label, lang) if stage else c.stage, c.deal_value,
+                     grade.schedule.last_contact,
                      c.source or None, c.registered, contact.get("name"), shown("phone"),
                      shown("email"), shown("wechat"), late or None, archived])
     return rows
@@ -70,7 +60,11 @@ def customer_rows(ws, grades, as_of: dt.date, lang: str = "zh", unmask: bool = F
 
 def totals(ws, grades, as_of: dt.date, lang: str = "zh", owner: str | None = None) -> list[list]:
     """The 分类汇总 as rows of cells (blank rows between the blocks)."""
-    w = WORDS[lang]
+    t = Words(lang)
+
+    def w(key: str) -> str:
+        return t(f"export.{key}")
+
     tiers = ws.rules.playbook.driving.tiers
     team = ws.rules.team
     mine = [g for g in grades.values() if not owner or owner in g.customer.owners]
@@ -82,22 +76,22 @@ def totals(ws, grades, as_of: dt.date, lang: str = "zh", owner: str | None = Non
     def value(gs) -> float:
         return sum(g.customer.deal_value or 0 for g in gs)
 
-    rows: list[list] = [[w["as_of"], as_of], [], [w["by_tier"]],
-                        [w["tier"], w["label"], w["customers"], w["overdue"], w["value"]]]
+    rows: list[list] = [[w("as_of"), as_of], [], [w("by_tier")],
+                        [w("tier"), w("label"), w("customers"), w("overdue"), w("value")]]
     for tier in tiers:
         members = [g for g in chosen if g.tier == tier.id]
-        rows.append([tier.id, tier.label, len(members), sum(map(late, members)), value(members)])
-    rows.append([w["total"], None, len(chosen), sum(map(late, chosen)), value(chosen)])
-    rows += [[], [w["by_owner"]],
-             [w["owner"], *[t.id for t in tiers], w["customers"], w["overdue"], w["value"]]]
+        rows.append([tier.id, t.label(tier.label), len(members), sum(map(late, members)), value(members)])
+    rows.append([w("total"), None, len(chosen), sum(map(late, chosen)), value(chosen)])
+    rows += [[], [w("by_owner")],
+             [w("owner"), *[tier.id for tier in tiers], w("customers"), w("overdue"), w("value")]]
     owners = sorted({g.customer.owner for g in chosen})
     for person in owners:
         members = [g for g in chosen if g.customer.owner == person]
-        rows.append([team.name_of(person), *[sum(g.tier == t.id for g in members) for t in tiers],
+        rows.append([team.name_of(person), *[sum(g.tier == tier.id for g in members) for tier in tiers],
                      len(members), sum(map(late, members)), value(members)])
-    rows.append([w["total"], *[sum(g.tier == t.id for g in chosen) for t in tiers], len(chosen),
+    rows.append([w("total"), *[sum(g.tier == tier.id for g in chosen) for tier in tiers], len(chosen),
                  sum(map(late, chosen)), value(chosen)])
-    rows += [[], [w["archived"], len(mine) - len(chosen)]]
+    rows += [[], [w("archived"), len(mine) - len(chosen)]]
     return rows
 
 
@@ -105,10 +99,10 @@ def export(ws, grades, out: Path, as_of: dt.date, lang: str = "zh", unmask: bool
            owner: str | None = None, encoding: str = "utf-8-sig") -> list[tuple[Path, int]]:
     rows = customer_rows(ws, grades, as_of, lang, unmask, owner)
     summary = totals(ws, grades, as_of, lang, owner)
-    header = list(COLUMNS[lang])
+    header = [say(f"export.col.{name}", lang) for name in COLUMNS]
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".csv":
-        side = out.with_name(f"{out.stem}-{SHEETS[lang][1]}.csv")
+        side = out.with_name(f"{out.stem}-{say('export.sheet.totals', lang)}.csv")
         _write_csv(out, [header, *rows], encoding)
         _write_csv(side, summary, encoding)
         return [(out, len(rows)), (side, len(summary))]
@@ -138,7 +132,7 @@ def _write_xlsx(path: Path, header: list, rows: list[list], summary: list[list],
 
     book = Workbook()
     sheet = book.active
-    sheet.title = SHEETS[lang][0]
+    sheet.title = say("export.sheet.customers", lang)
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -156,7 +150,7 @@ def _write_xlsx(path: Path, header: list, rows: list[list], summary: list[list],
     sheet.freeze_panes = "A2"
     if rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
-    totals_sheet = book.create_sheet(SHEETS[lang][1])
+    totals_sheet = book.create_sheet(say("export.sheet.totals", lang))
     for row in summary:
         totals_sheet.append(row)
         if len(row) == 1:

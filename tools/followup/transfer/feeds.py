@@ -23,23 +23,13 @@ from followup.board.safety import slugify
 from followup.engine.privacy import Masker
 from followup.rules.workdays import days_after
 from followup.store import atomic
+from followup.text import Words, say
 
 PRODID = "-//followup//customer follow-ups//ZH"
 UID_DOMAIN = "followup.invalid"  # RFC 2606: a name that is never anyone's host
 
 
-def _texts(lang: str) -> dict:
-    if lang == "en":
-        return {"calname": "{name}: follow-ups", "follow": "Follow up", "overdue": "{n} days overdue",
-                "due": "due", "tier": "tier", "stage": "stage", "last": "last contact",
-                "contact": "contact", "note": "last note", "never": "never"}
-    return {"calname": "{name}的客户跟进", "follow": "跟进", "overdue": "逾期 {n} 天", "due": "应跟进",
-            "tier": "等级", "stage": "阶段", "last": "最近联系", "contact": "联系人",
-            "note": "最近记录", "never": "尚未联系"}
-
-
-def _event(grade, owner: str, as_of: dt.date, ws, words: dict, stamp: dt.datetime,
-           masker: Masker):
+def _event(grade, owner: str, as_of: dt.date, ws, lang: str, stamp: dt.datetime, masker: Masker):
     from icalendar import Event
 
     c = grade.customer
@@ -47,23 +37,23 @@ def _event(grade, owner: str, as_of: dt.date, ws, words: dict, stamp: dt.datetim
     late = (as_of - due).days if due < as_of else 0
     day = as_of if late else due
     tier = ws.rules.playbook.driving.tier(grade.tier)
-    title = f"{words['follow']} {c.name}" + (f" ({grade.tier})" if words["follow"] == "Follow up"
-                                               else f"({grade.tier})")
+    words = Words(lang)
+    title = words("feed.title", name=c.name, tier=grade.tier)
     if late:
-        title += " " + words["overdue"].format(n=late)
-    lines = [f"{words['tier']}: {grade.tier} {tier.label if tier else ''}".rstrip(),
-             f"{words['due']}: {due.isoformat()}",
-             f"{words['last']}: {grade.schedule.last_contact or words['never']}"]
+        title += " " + words("feed.overdue", n=late)
+    lines = [f"{words('feed.tier')}: {grade.tier} {words.label(tier.label) if tier else ''}".rstrip(),
+             f"{words('feed.due')}: {due.isoformat()}",
+             f"{words('feed.last')}: {grade.schedule.last_contact or words('feed.never')}"]
     stage = ws.rules.playbook.stage(c.stage) if c.stage is not None else None
     if stage:
-        lines.append(f"{words['stage']}: {stage.label}")
+        lines.append(f"{words('feed.stage')}: {words.label(stage.label)}")
     for contact in c.contacts[:3]:
         parts = [masker.text(contact.get("name")), masker.text(contact.get("role"))]
         parts += [masker.contact(contact.get(kind), kind) for kind in ("phone", "email", "wechat")]
-        lines.append(f"{words['contact']}: " + " ".join(p for p in parts if p))
+        lines.append(f"{words('feed.contact')}: " + " ".join(p for p in parts if p))
     if c.log:
         last = c.log[-1]
-        lines.append(f"{words['note']}: {last.date} {last.channel} {masker.text(last.note)}".rstrip())
+        lines.append(f"{words('feed.note')}: {last.date} {last.channel} {masker.text(last.note)}".rstrip())
     event = Event()
     event.add("uid", f"{c.id}.{owner}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
@@ -80,21 +70,21 @@ def feed(ws, grades, owner: str, as_of: dt.date, masker: Masker | None = None) -
     """The ``.ics`` bytes for one salesperson."""
     from icalendar import Calendar
 
-    words = _texts(ws.rules.settings.language)
+    lang = ws.rules.settings.language
     stamp = dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", words["calname"].format(name=ws.rules.team.name_of(owner)))
+    cal.add("x-wr-calname", say("feed.calname", lang, name=ws.rules.team.name_of(owner)))
     cal.add("x-wr-timezone", ws.rules.calendar.timezone if hasattr(ws.rules.calendar, "timezone")
             else "Asia/Shanghai")
     mine = [g for g in grades.values()
             if owner in g.customer.owners and g.due is not None and not g.customer.archived]
     masker = masker or Masker(ws.rules.settings.mask, ws.customers)
     for grade in sorted(mine, key=lambda g: (g.due, g.customer.id)):
-        cal.add_component(_event(grade, owner, as_of, ws, words, stamp, masker))
+        cal.add_component(_event(grade, owner, as_of, ws, lang, stamp, masker))
     return cal.to_ical()
 
 

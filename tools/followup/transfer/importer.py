@@ -45,7 +45,7 @@ from followup.engine.registration import Match, Registry, customer_id, free_id, 
 from followup.problems import Problem, problem
 from followup.store import atomic, emit, yaml12
 from followup.store.atomic import WriteRefused
-from followup.text.i18n import problem_text
+from followup.text import problem_text
 from followup.transfer.mapping import Mapping, header_keys, resolve_owner
 from followup.transfer.table import Table
 from followup.transfer.values import (
